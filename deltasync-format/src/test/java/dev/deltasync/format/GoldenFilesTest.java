@@ -71,7 +71,9 @@ class GoldenFilesTest {
   void everySampleHasAGoldenFileWithTheSameBytes() throws IOException {
     for (Map.Entry<String, ChangeLog> sample : SampleLogs.all().entrySet()) {
       assertThat(ChangeLogWriter.encode(sample.getValue()))
-          .as("encoding of sample '%s' vs its golden file (a difference is a format change)", sample.getKey())
+          .as(
+              "encoding of sample '%s' vs its golden file (a difference is a format change)",
+              sample.getKey())
           .isEqualTo(binary(sample.getKey()));
     }
   }
@@ -115,7 +117,10 @@ class GoldenFilesTest {
     }
     assertThat(types)
         .containsExactlyInAnyOrder(
-            ChangeType.CHANGE_ADD, ChangeType.CHANGE_MODIFY, ChangeType.CHANGE_MOVE, ChangeType.CHANGE_DELETE);
+            ChangeType.CHANGE_ADD,
+            ChangeType.CHANGE_MODIFY,
+            ChangeType.CHANGE_MOVE,
+            ChangeType.CHANGE_DELETE);
     assertThat(kinds)
         .containsExactlyInAnyOrder(
             ItemKind.KIND_FILE,

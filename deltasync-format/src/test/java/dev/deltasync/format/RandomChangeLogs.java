@@ -33,12 +33,40 @@ import java.util.Set;
 /** Seeded generator of valid change logs: the same seed always gives the same log. */
 final class RandomChangeLogs {
   private static final String[] SEGMENTS = {
-    "docs", "src", "a", "Zürich", "naïve café", "日本語", "x.txt", "README", "Makefile",
-    "photo.JPG", "e\u0301", "emoji-😀", "with space", "-dash", ".hidden", "a.b.c", "UPPER"
+    "docs",
+    "src",
+    "a",
+    "Zürich",
+    "naïve café",
+    "日本語",
+    "x.txt",
+    "README",
+    "Makefile",
+    "photo.JPG",
+    "e\u0301",
+    "emoji-😀",
+    "with space",
+    "-dash",
+    ".hidden",
+    "a.b.c",
+    "UPPER"
   };
   private static final String[] PROPERTY_NAMES = {
-    "FN", "N", "TEL", "EMAIL", "ADR", "NOTE", "X-ABLABEL", "X-CUSTOM-THING", "SUMMARY", "DTSTART",
-    "RRULE", "EXDATE", "ATTENDEE", "CATEGORIES", "PHOTO"
+    "FN",
+    "N",
+    "TEL",
+    "EMAIL",
+    "ADR",
+    "NOTE",
+    "X-ABLABEL",
+    "X-CUSTOM-THING",
+    "SUMMARY",
+    "DTSTART",
+    "RRULE",
+    "EXDATE",
+    "ATTENDEE",
+    "CATEGORIES",
+    "PHOTO"
   };
 
   private final Random random;
@@ -59,7 +87,9 @@ final class RandomChangeLogs {
     if (random.nextInt(4) == 0) {
       header.setCompression(Compression.COMPRESSION_NONE);
     } else {
-      header.setCompression(Compression.COMPRESSION_ZSTD).setCompressionLevel(1 + random.nextInt(5));
+      header
+          .setCompression(Compression.COMPRESSION_ZSTD)
+          .setCompressionLevel(1 + random.nextInt(5));
     }
     List<Change> changes = new ArrayList<>();
     int count = random.nextInt(4) == 0 ? 0 : random.nextInt(25);
@@ -86,7 +116,10 @@ final class RandomChangeLogs {
     if (type == ChangeType.CHANGE_MOVE && !fileLike) {
       type = ChangeType.CHANGE_DELETE;
     }
-    String id = random.nextBoolean() ? name() : "urn:uuid:" + new java.util.UUID(random.nextLong(), random.nextLong());
+    String id =
+        random.nextBoolean()
+            ? name()
+            : "urn:uuid:" + new java.util.UUID(random.nextLong(), random.nextLong());
     Change.Builder change = Change.newBuilder().setType(type).setItemId(id).setKind(kind);
     String path = fileLike ? path() : "";
     change.setPath(path);
@@ -130,15 +163,24 @@ final class RandomChangeLogs {
         }
         item.setFile(body.setSize(size));
       }
-      case KIND_DIRECTORY -> item.setDirectory(DirectoryBody.newBuilder().setMode(random.nextInt(01000)));
-      case KIND_SYMLINK -> item.setSymlink(SymlinkBody.newBuilder().setTarget(random.nextBoolean() ? "../" + path() : "/" + path()));
-      default -> item.setUid(id).setRecord(component(kind == ItemKind.KIND_CONTACT ? "VCARD" : "VCALENDAR", 1));
+      case KIND_DIRECTORY ->
+          item.setDirectory(DirectoryBody.newBuilder().setMode(random.nextInt(01000)));
+      case KIND_SYMLINK ->
+          item.setSymlink(
+              SymlinkBody.newBuilder()
+                  .setTarget(random.nextBoolean() ? "../" + path() : "/" + path()));
+      default ->
+          item.setUid(id)
+              .setRecord(component(kind == ItemKind.KIND_CONTACT ? "VCARD" : "VCALENDAR", 1));
     }
     return item.build();
   }
 
   private ChunkRef chunkRef() {
-    return ChunkRef.newBuilder().setId(bytes(32)).setLength(1 + random.nextInt(FormatLimits.MAX_CHUNK_BYTES)).build();
+    return ChunkRef.newBuilder()
+        .setId(bytes(32))
+        .setLength(1 + random.nextInt(FormatLimits.MAX_CHUNK_BYTES))
+        .build();
   }
 
   private FileEdit fileEdit() {
@@ -168,7 +210,8 @@ final class RandomChangeLogs {
     int n = 1 + random.nextInt(3);
     for (int i = 0; i < n; i++) {
       String name = PROPERTY_NAMES[random.nextInt(PROPERTY_NAMES.length)];
-      PropertyEdit.Builder pe = PropertyEdit.newBuilder().setName(name).addAllPath(steps(random.nextInt(3)));
+      PropertyEdit.Builder pe =
+          PropertyEdit.newBuilder().setName(name).addAllPath(steps(random.nextInt(3)));
       int values = random.nextInt(3);
       for (int j = 0; j < values; j++) {
         pe.addProperties(property(name));
@@ -192,7 +235,10 @@ final class RandomChangeLogs {
       steps.add(
           ComponentStep.newBuilder()
               .setName(random.nextBoolean() ? "VEVENT" : "VALARM")
-              .setKey(random.nextBoolean() ? Integer.toString(random.nextInt(3)) : "RECURRENCE-ID=2026110" + random.nextInt(10))
+              .setKey(
+                  random.nextBoolean()
+                      ? Integer.toString(random.nextInt(3))
+                      : "RECURRENCE-ID=2026110" + random.nextInt(10))
               .build());
     }
     return steps;
@@ -214,13 +260,15 @@ final class RandomChangeLogs {
   }
 
   private Property property(String name) {
-    Property.Builder property = Property.newBuilder().setName(name).setValueType(random.nextBoolean() ? "text" : "unknown");
+    Property.Builder property =
+        Property.newBuilder().setName(name).setValueType(random.nextBoolean() ? "text" : "unknown");
     if (random.nextInt(4) == 0) {
       property.setGroup("item" + random.nextInt(5));
     }
     int parameters = random.nextInt(3);
     for (int i = 0; i < parameters; i++) {
-      Parameter.Builder parameter = Parameter.newBuilder().setName(random.nextBoolean() ? "TYPE" : "X-PARAM");
+      Parameter.Builder parameter =
+          Parameter.newBuilder().setName(random.nextBoolean() ? "TYPE" : "X-PARAM");
       int values = random.nextInt(3);
       for (int j = 0; j < values; j++) {
         parameter.addValues(text());

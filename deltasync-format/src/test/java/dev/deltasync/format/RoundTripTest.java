@@ -11,8 +11,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Seeded random logs survive binary and JSON round trips exactly. Each seed makes a batch of
- * logs; the failing seed is in the test name. More seeds: {@code -Ddeltasync.roundtrip.seeds=N}.
+ * Seeded random logs survive binary and JSON round trips exactly. Each seed makes a batch of logs;
+ * the failing seed is in the test name. More seeds: {@code -Ddeltasync.roundtrip.seeds=N}.
  */
 class RoundTripTest {
   static final int LOGS_PER_SEED = 25;

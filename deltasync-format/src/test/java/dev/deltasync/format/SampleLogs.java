@@ -31,8 +31,8 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * The hand-made logs behind the golden files: every item kind, every change kind, an empty log
- * and a maximal header. Changing any of them changes the golden files, which is a format change.
+ * The hand-made logs behind the golden files: every item kind, every change kind, an empty log and
+ * a maximal header. Changing any of them changes the golden files, which is a format change.
  */
 final class SampleLogs {
   private SampleLogs() {}
@@ -308,8 +308,7 @@ final class SampleLogs {
                             List.of("ZH"),
                             List.of("8001"),
                             List.of("Switzerland")))))
-        .addProperties(
-            text("X-ABLABEL", "_$!<Other>!$_").toBuilder().setGroup("item1").build())
+        .addProperties(text("X-ABLABEL", "_$!<Other>!$_").toBuilder().setGroup("item1").build())
         .addProperties(typed("URL", "uri", "https://example.org/~jm").toBuilder().setGroup("item1"))
         .addProperties(
             Property.newBuilder()
@@ -318,7 +317,9 @@ final class SampleLogs {
                 .addParameters(param("ENCODING", "b"))
                 .addParameters(param("TYPE", "JPEG"))
                 .addValues(Value.newBuilder().setBinary(ByteString.copyFrom(photo))))
-        .addProperties(text("CATEGORIES", "friends").toBuilder().addValues(Value.newBuilder().setText("climbing")))
+        .addProperties(
+            text("CATEGORIES", "friends").toBuilder()
+                .addValues(Value.newBuilder().setText("climbing")))
         .addProperties(text("X-EVOLUTION-SPOUSE", "Anna"))
         .build();
   }
@@ -401,7 +402,8 @@ final class SampleLogs {
   static ChangeLog records() {
     List<Change> changes = new ArrayList<>();
     changes.add(
-        addRecord("urn:uuid:4fbe8971-0bc3-424c-9c26-36c3e1eff6b1", ItemKind.KIND_CONTACT, contact()));
+        addRecord(
+            "urn:uuid:4fbe8971-0bc3-424c-9c26-36c3e1eff6b1", ItemKind.KIND_CONTACT, contact()));
     changes.add(addRecord("standup-42@example.org", ItemKind.KIND_EVENT, event()));
     changes.add(addRecord("todo-7@example.org", ItemKind.KIND_TODO, todo()));
     changes.add(
