@@ -57,15 +57,21 @@ public final class ChangeLogReader implements Closeable {
 
   private ChangeLogReader(InputStream in) throws IOException {
     this.in = in;
-    byte[] prefix = readExactly(ContainerLayout.PREFIX_BYTES, "the fixed prefix");
-    if (!Arrays.equals(prefix, 0, 8, ContainerLayout.MAGIC, 0, 8)) {
+    // Short input that already differs from the magic is not a log at all, not a truncated one.
+    byte[] prefix = in.readNBytes(ContainerLayout.PREFIX_BYTES);
+    int magicSeen = Math.min(prefix.length, ContainerLayout.MAGIC.length);
+    if (!Arrays.equals(prefix, 0, magicSeen, ContainerLayout.MAGIC, 0, magicSeen)) {
       throw new ChangeLogFormatException(
           Problem.BAD_MAGIC,
           0,
           "not a deltasync change log: it starts with "
-              + HEX.formatHex(prefix, 0, 8)
+              + HEX.formatHex(prefix, 0, magicSeen)
               + " instead of "
               + HEX.formatHex(ContainerLayout.MAGIC));
+    }
+    position = prefix.length;
+    if (prefix.length < ContainerLayout.PREFIX_BYTES) {
+      throw truncated(ContainerLayout.PREFIX_BYTES - prefix.length, "the fixed prefix");
     }
     ByteBuffer fixed = ByteBuffer.wrap(prefix);
     int version = Short.toUnsignedInt(fixed.getShort(8));
@@ -215,7 +221,7 @@ public final class ChangeLogReader implements Closeable {
               + " changes; the header declares "
               + Integer.toUnsignedString(header.getChangeCount()));
     }
-    ChangeValidator.validate(set.getChangesList());
+    ChangeValidator.validate(set.getChangesList(), sectionStart);
     changes = set.getChangesList();
     return set.getChangesList();
   }
@@ -399,19 +405,23 @@ public final class ChangeLogReader implements Closeable {
     byte[] bytes = in.readNBytes(length);
     if (bytes.length < length) {
       position += bytes.length;
-      throw new ChangeLogFormatException(
-          Problem.TRUNCATED,
-          position,
-          "change log truncated at byte "
-              + position
-              + ": "
-              + what
-              + " needs "
-              + (length - bytes.length)
-              + " more bytes");
+      throw truncated(length - bytes.length, what);
     }
     position += length;
     return bytes;
+  }
+
+  private ChangeLogFormatException truncated(long missing, String what) {
+    return new ChangeLogFormatException(
+        Problem.TRUNCATED,
+        position,
+        "change log truncated at byte "
+            + position
+            + ": "
+            + what
+            + " needs "
+            + missing
+            + " more bytes");
   }
 
   /** Closes the underlying stream. */

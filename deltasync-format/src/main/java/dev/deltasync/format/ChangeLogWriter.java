@@ -70,7 +70,7 @@ public final class ChangeLogWriter {
       header.setCompressionLevel(DEFAULT_ZSTD_LEVEL);
     }
     HeaderRules.checkDescriptive(header.build(), -1);
-    ChangeValidator.validate(log.changes());
+    ChangeValidator.validate(log.changes(), -1);
 
     byte[] raw = ChangeSet.newBuilder().addAllChanges(log.changes()).build().toByteArray();
     if (raw.length > FormatLimits.MAX_CHANGES_RAW_BYTES) {
@@ -87,7 +87,7 @@ public final class ChangeLogWriter {
         header.getCompression() == Compression.COMPRESSION_ZSTD
             ? Zstd.compress(raw, header.getCompressionLevel())
             : raw;
-    byte[] pack = pack(log, header.getCompressionLevel());
+    byte[] pack = pack(log, header.getCompression(), header.getCompressionLevel());
 
     header
         .setChangeCount(log.changes().size())
@@ -112,7 +112,8 @@ public final class ChangeLogWriter {
     return new Encoded(built, headerBytes, stored, pack);
   }
 
-  private static byte[] pack(ChangeLog log, int level) throws ChangeLogFormatException {
+  private static byte[] pack(ChangeLog log, Compression compression, int level)
+      throws ChangeLogFormatException {
     if (log.chunks().size() > FormatLimits.MAX_CHUNKS_PER_LOG) {
       throw new ChangeLogFormatException(
           Problem.LIMIT_EXCEEDED,
@@ -125,7 +126,6 @@ public final class ChangeLogWriter {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     Set<ByteString> seen = new HashSet<>();
     MessageDigest sha = Hashing.sha256();
-    int zstdLevel = level == 0 ? DEFAULT_ZSTD_LEVEL : level;
     ByteBuffer head = ByteBuffer.allocate(ContainerLayout.CHUNK_ENTRY_HEAD_BYTES);
     for (int i = 0; i < log.chunks().size(); i++) {
       Chunk chunk = log.chunks().get(i);
@@ -151,7 +151,9 @@ public final class ChangeLogWriter {
         throw new ChangeLogFormatException(
             Problem.MALFORMED, -1, "chunk " + i + " repeats the id of an earlier chunk");
       }
-      byte[] compressed = Zstd.compress(data, zstdLevel);
+      // A chunk is stored compressed only when the log is, and when that makes it smaller.
+      byte[] compressed =
+          compression == Compression.COMPRESSION_ZSTD ? Zstd.compress(data, level) : data;
       boolean useZstd = compressed.length < data.length;
       byte[] payload = useZstd ? compressed : data;
       head.clear();

@@ -28,26 +28,36 @@ import org.jspecify.annotations.Nullable;
  * decoding, writers before encoding, so no log that breaks them is written or accepted.
  */
 final class ChangeValidator {
+  /** What the last problem found is: unknown fields are UNSUPPORTED, everything else MALFORMED. */
+  private Problem kind = Problem.MALFORMED;
+
   private ChangeValidator() {}
 
-  static void validate(List<Change> changes) throws ChangeLogFormatException {
+  /**
+   * Checks every change.
+   *
+   * @param offset where the changes section starts in the input, or -1 when there is none
+   * @throws ChangeLogFormatException naming the first change that breaks a rule
+   */
+  static void validate(List<Change> changes, long offset) throws ChangeLogFormatException {
     if (changes.size() > FormatLimits.MAX_CHANGES_PER_LOG) {
       throw new ChangeLogFormatException(
           Problem.LIMIT_EXCEEDED,
-          -1,
+          offset,
           "change log has "
               + changes.size()
               + " changes; at most "
               + FormatLimits.MAX_CHANGES_PER_LOG
               + " are allowed in one log");
     }
+    ChangeValidator validator = new ChangeValidator();
     for (int i = 0; i < changes.size(); i++) {
       Change change = changes.get(i);
-      String problem = problem(change);
+      String problem = validator.problem(change);
       if (problem != null) {
         throw new ChangeLogFormatException(
-            Problem.MALFORMED,
-            -1,
+            validator.kind,
+            offset,
             "change " + i + " (item '" + shorten(change.getItemId()) + "'): " + problem);
       }
     }
@@ -58,9 +68,9 @@ final class ChangeValidator {
   }
 
   /** Returns what is wrong with {@code change}, or null. */
-  static @Nullable String problem(Change change) {
+  @Nullable String problem(Change change) {
     String p;
-    if ((p = unknownFields(change, "change")) != null) {
+    if ((p = unknown(change, "change")) != null) {
       return p;
     }
     if ((p = name(change.getItemId(), "item id")) != null) {
@@ -147,13 +157,13 @@ final class ChangeValidator {
         || kind == ItemKind.KIND_SYMLINK;
   }
 
-  private static @Nullable String noFromPath(Change change) {
+  private @Nullable String noFromPath(Change change) {
     return change.getFromPath().isEmpty() ? null : "only a move has a from path";
   }
 
-  private static @Nullable String item(Item item, Change change) {
+  private @Nullable String item(Item item, Change change) {
     String p;
-    if ((p = unknownFields(item, "item")) != null) {
+    if ((p = unknown(item, "item")) != null) {
       return p;
     }
     if (!item.getId().equals(change.getItemId())) {
@@ -169,8 +179,19 @@ final class ChangeValidator {
     if (isFileLike(kind) && !item.getUid().isEmpty()) {
       return "a " + kind + " has no uid";
     }
-    if (!isFileLike(kind) && (p = name(item.getUid(), "uid")) != null) {
-      return p;
+    if (!isFileLike(kind)) {
+      if (!item.getUid().equals(change.getItemId())) {
+        return "a record's uid '" + shorten(item.getUid()) + "' differs from its item id";
+      }
+      String root = kind == ItemKind.KIND_CONTACT ? "VCARD" : "VCALENDAR";
+      if (item.getBodyCase() == Item.BodyCase.RECORD && !item.getRecord().getName().equals(root)) {
+        return "a "
+            + kind
+            + " record is a "
+            + root
+            + " component, not "
+            + item.getRecord().getName();
+      }
     }
     return switch (kind) {
       case KIND_FILE ->
@@ -179,7 +200,7 @@ final class ChangeValidator {
               : "a file item must have a file body";
       case KIND_DIRECTORY ->
           item.getBodyCase() == Item.BodyCase.DIRECTORY
-              ? unknownFields(item.getDirectory(), "directory body")
+              ? unknown(item.getDirectory(), "directory body")
               : "a directory item must have a directory body";
       case KIND_SYMLINK -> {
         if (item.getBodyCase() != Item.BodyCase.SYMLINK) {
@@ -191,7 +212,7 @@ final class ChangeValidator {
         }
         yield longerThan(target, FormatLimits.MAX_PATH_BYTES)
             ? "symlink target is longer than " + FormatLimits.MAX_PATH_BYTES + " bytes"
-            : unknownFields(item.getSymlink(), "symlink body");
+            : unknown(item.getSymlink(), "symlink body");
       }
       default ->
           item.getBodyCase() == Item.BodyCase.RECORD
@@ -200,9 +221,9 @@ final class ChangeValidator {
     };
   }
 
-  private static @Nullable String fileBody(FileBody body) {
+  private @Nullable String fileBody(FileBody body) {
     String p;
-    if ((p = unknownFields(body, "file body")) != null) {
+    if ((p = unknown(body, "file body")) != null) {
       return p;
     }
     if (body.getChunksCount() > FormatLimits.MAX_CHUNKS_PER_FILE) {
@@ -227,15 +248,15 @@ final class ChangeValidator {
             + total;
   }
 
-  private static @Nullable String fileEdit(FileEdit edit) {
+  private @Nullable String fileEdit(FileEdit edit) {
     String p;
-    if ((p = unknownFields(edit, "file edit")) != null) {
+    if ((p = unknown(edit, "file edit")) != null) {
       return p;
     }
     long nextFree = 0;
     long inserted = 0;
     for (ChunkSplice splice : edit.getSplicesList()) {
-      if ((p = unknownFields(splice, "chunk splice")) != null) {
+      if ((p = unknown(splice, "chunk splice")) != null) {
         return p;
       }
       long at = Integer.toUnsignedLong(splice.getAt());
@@ -265,9 +286,9 @@ final class ChangeValidator {
     return null;
   }
 
-  private static @Nullable String chunkRef(ChunkRef ref) {
+  private @Nullable String chunkRef(ChunkRef ref) {
     String p;
-    if ((p = unknownFields(ref, "chunk reference")) != null) {
+    if ((p = unknown(ref, "chunk reference")) != null) {
       return p;
     }
     if (ref.getId().size() != FormatLimits.HASH_BYTES) {
@@ -280,16 +301,16 @@ final class ChangeValidator {
     return null;
   }
 
-  private static @Nullable String recordEdit(RecordEdit edit) {
+  private @Nullable String recordEdit(RecordEdit edit) {
     String p;
-    if ((p = unknownFields(edit, "record edit")) != null) {
+    if ((p = unknown(edit, "record edit")) != null) {
       return p;
     }
     if (edit.getPropertiesCount() == 0 && edit.getComponentsCount() == 0) {
       return "a record edit changes nothing";
     }
     for (PropertyEdit pe : edit.getPropertiesList()) {
-      if ((p = unknownFields(pe, "property edit")) != null
+      if ((p = unknown(pe, "property edit")) != null
           || (p = steps(pe.getPathList(), 0)) != null
           || (p = name(pe.getName(), "property name")) != null) {
         return p;
@@ -304,8 +325,7 @@ final class ChangeValidator {
       }
     }
     for (ComponentEdit ce : edit.getComponentsList()) {
-      if ((p = unknownFields(ce, "component edit")) != null
-          || (p = steps(ce.getPathList(), 1)) != null) {
+      if ((p = unknown(ce, "component edit")) != null || (p = steps(ce.getPathList(), 1)) != null) {
         return p;
       }
       if (ce.hasComponent()) {
@@ -323,16 +343,21 @@ final class ChangeValidator {
     return null;
   }
 
-  private static @Nullable String steps(List<ComponentStep> path, int min) {
+  private @Nullable String steps(List<ComponentStep> path, int min) {
     if (path.size() < min) {
       return "a component edit needs a path to the component";
     }
     if (path.size() >= FormatLimits.MAX_COMPONENT_DEPTH) {
-      return "component path is deeper than " + FormatLimits.MAX_COMPONENT_DEPTH;
+      return "component path has "
+          + path.size()
+          + " steps; below the root at most "
+          + (FormatLimits.MAX_COMPONENT_DEPTH - 1)
+          + " fit the nesting limit of "
+          + FormatLimits.MAX_COMPONENT_DEPTH;
     }
     String p;
     for (ComponentStep step : path) {
-      if ((p = unknownFields(step, "component step")) != null
+      if ((p = unknown(step, "component step")) != null
           || (p = name(step.getName(), "component name")) != null
           || (p = optionalName(step.getKey(), "component key")) != null) {
         return p;
@@ -341,12 +366,12 @@ final class ChangeValidator {
     return null;
   }
 
-  private static @Nullable String component(Component component, int depth) {
+  private @Nullable String component(Component component, int depth) {
     if (depth > FormatLimits.MAX_COMPONENT_DEPTH) {
       return "record components nest deeper than " + FormatLimits.MAX_COMPONENT_DEPTH;
     }
     String p;
-    if ((p = unknownFields(component, "component")) != null
+    if ((p = unknown(component, "component")) != null
         || (p = name(component.getName(), "component name")) != null) {
       return p;
     }
@@ -363,16 +388,16 @@ final class ChangeValidator {
     return null;
   }
 
-  private static @Nullable String property(Property property) {
+  private @Nullable String property(Property property) {
     String p;
-    if ((p = unknownFields(property, "property")) != null
+    if ((p = unknown(property, "property")) != null
         || (p = name(property.getName(), "property name")) != null
         || (p = optionalName(property.getGroup(), "property group")) != null
         || (p = optionalName(property.getValueType(), "value type")) != null) {
       return p;
     }
     for (Parameter parameter : property.getParametersList()) {
-      if ((p = unknownFields(parameter, "parameter")) != null
+      if ((p = unknown(parameter, "parameter")) != null
           || (p = name(parameter.getName(), "parameter name")) != null) {
         return p;
       }
@@ -383,7 +408,7 @@ final class ChangeValidator {
       }
     }
     for (Value value : property.getValuesList()) {
-      if ((p = unknownFields(value, "value")) != null) {
+      if ((p = unknown(value, "value")) != null) {
         return p;
       }
       switch (value.getValueCase()) {
@@ -398,7 +423,13 @@ final class ChangeValidator {
                         + " bytes"
                     : null;
         case STRUCTURED -> {
+          if ((p = unknown(value.getStructured(), "structured value")) != null) {
+            return p;
+          }
           for (StructuredPart part : value.getStructured().getPartsList()) {
+            if ((p = unknown(part, "structured part")) != null) {
+              return p;
+            }
             for (String s : part.getValuesList()) {
               if ((p = text(s, "value of " + property.getName())) != null) {
                 return p;
@@ -416,18 +447,18 @@ final class ChangeValidator {
     return null;
   }
 
-  private static @Nullable String path(String path, String what) {
+  private @Nullable String path(String path, String what) {
     String p = ItemPaths.problem(path);
     return p == null ? null : what + " '" + shorten(path.replace("\0", "\\0")) + "' " + p;
   }
 
-  private static @Nullable String version(ByteString version, String what) {
+  private @Nullable String version(ByteString version, String what) {
     return version.size() == FormatLimits.HASH_BYTES
         ? null
         : what + " has " + version.size() + " bytes, not " + FormatLimits.HASH_BYTES;
   }
 
-  private static @Nullable String noVersion(ByteString version, String what, String change) {
+  private @Nullable String noVersion(ByteString version, String what, String change) {
     return version.isEmpty() ? null : change + " has no " + what;
   }
 
@@ -451,10 +482,18 @@ final class ChangeValidator {
     return null;
   }
 
-  private static @Nullable String text(String value, String what) {
+  private @Nullable String text(String value, String what) {
     return longerThan(value, FormatLimits.MAX_VALUE_BYTES)
         ? what + " is longer than " + FormatLimits.MAX_VALUE_BYTES + " bytes"
         : null;
+  }
+
+  private @Nullable String unknown(Message message, String what) {
+    String p = unknownFields(message, what);
+    if (p != null) {
+      kind = Problem.UNSUPPORTED;
+    }
+    return p;
   }
 
   static @Nullable String unknownFields(Message message, String what) {

@@ -15,6 +15,7 @@ import dev.deltasync.format.v1.Component;
 import dev.deltasync.format.v1.Item;
 import dev.deltasync.format.v1.ItemKind;
 import dev.deltasync.format.v1.LogHeader;
+import dev.deltasync.format.v1.Property;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -95,6 +96,7 @@ class BadInputTest {
     bytes[1] = 'X';
     assertRejected(
         bytes, Problem.BAD_MAGIC, "not a deltasync change log: it starts with 8958534c4f470d0a");
+    assertRejected(new byte[] {'P', 'K'}, Problem.BAD_MAGIC, "it starts with 504b instead of");
     assertRejected(
         "PK\3\4 this is a zip".getBytes(StandardCharsets.US_ASCII),
         Problem.BAD_MAGIC,
@@ -330,7 +332,7 @@ class BadInputTest {
         SampleLogs.files().changes().get(8).toBuilder().setUnknownFields(unknown).build();
     assertRejected(
         RawLogs.withChanges(HEADER, List.of(change)),
-        Problem.MALFORMED,
+        Problem.UNSUPPORTED,
         "change 0 (item 'f-old'): change has fields this reader does not know");
   }
 
@@ -427,11 +429,65 @@ class BadInputTest {
   }
 
   @Test
+  void recordsAreIdentifiedByTheirUidAndRootedInTheirKindsComponent() {
+    Change contact = SampleLogs.records().changes().get(0);
+    Change otherUid =
+        contact.toBuilder().setItem(contact.getItem().toBuilder().setUid("someone-else")).build();
+    assertRejected(
+        RawLogs.withChanges(HEADER, List.of(otherUid)),
+        Problem.MALFORMED,
+        "a record's uid 'someone-else' differs from its item id");
+    Change calendarAsContact =
+        contact.toBuilder()
+            .setItem(contact.getItem().toBuilder().setRecord(SampleLogs.event()))
+            .build();
+    assertRejected(
+        RawLogs.withChanges(HEADER, List.of(calendarAsContact)),
+        Problem.MALFORMED,
+        "a KIND_CONTACT record is a VCARD component, not VCALENDAR");
+  }
+
+  @Test
+  void unknownFieldsDeepInsideARecordAreFound() {
+    UnknownFieldSet unknown =
+        UnknownFieldSet.newBuilder()
+            .addField(42, UnknownFieldSet.Field.newBuilder().addVarint(7).build())
+            .build();
+    Change contact = SampleLogs.records().changes().get(0);
+    Component record = contact.getItem().getRecord();
+    int n = 3; // the N property: a structured value
+    Property name = record.getProperties(n);
+    Property withUnknown =
+        name.toBuilder()
+            .setValues(
+                0,
+                name.getValues(0).toBuilder()
+                    .setStructured(
+                        name.getValues(0).getStructured().toBuilder()
+                            .setParts(
+                                0,
+                                name.getValues(0).getStructured().getParts(0).toBuilder()
+                                    .setUnknownFields(unknown))))
+            .build();
+    Change changed =
+        contact.toBuilder()
+            .setItem(
+                contact.getItem().toBuilder()
+                    .setRecord(record.toBuilder().setProperties(n, withUnknown)))
+            .build();
+    assertRejected(
+        RawLogs.withChanges(HEADER, List.of(changed)),
+        Problem.UNSUPPORTED,
+        "structured part has fields this reader does not know (numbers [42])");
+  }
+
+  @Test
   void componentsNestedTooDeeplyAreRejected() {
     Component component = Component.newBuilder().setName("VALARM").build();
-    for (int i = 0; i < FormatLimits.MAX_COMPONENT_DEPTH; i++) {
+    for (int i = 0; i < FormatLimits.MAX_COMPONENT_DEPTH - 1; i++) {
       component = Component.newBuilder().setName("X").addComponents(component).build();
     }
+    component = Component.newBuilder().setName("VCALENDAR").addComponents(component).build();
     Change add =
         Change.newBuilder()
             .setType(ChangeType.CHANGE_ADD)

@@ -23,6 +23,18 @@ class RoundTripTest {
     return LongStream.range(base, base + count);
   }
 
+  @org.junit.jupiter.api.Test
+  void uncompressedLogsStoreTheirChunksUncompressed() throws IOException {
+    ChangeLog log = SampleLogs.uncompressed();
+    byte[] bytes = ChangeLogWriter.encode(log);
+    long chunkBytes = log.chunks().stream().mapToLong(c -> c.getData().size()).sum();
+    LogHeader header = ChangeLogReader.decode(bytes).header();
+    assertThat(header.getPackStoredSize())
+        .isEqualTo(
+            chunkBytes + log.chunks().size() * (long) ContainerLayout.CHUNK_ENTRY_HEAD_BYTES);
+    assertThat(header.getChangesStoredSize()).isEqualTo(header.getChangesRawSize());
+  }
+
   @ParameterizedTest(name = "seed {0}")
   @MethodSource("seeds")
   void randomLogsRoundTripThroughBinaryAndJson(long seed) throws IOException {
