@@ -3,6 +3,7 @@ package dev.deltasync.format;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.deltasync.format.v1.Change;
+import dev.deltasync.format.v1.ChangeSet;
 import dev.deltasync.format.v1.ChangeType;
 import dev.deltasync.format.v1.ItemKind;
 import java.io.IOException;
@@ -44,6 +45,14 @@ class GoldenFilesTest {
           DIR.resolve(sample.getKey() + ".json"),
           ChangeLogJson.toJson(ChangeLogReader.decode(bytes)),
           StandardCharsets.UTF_8);
+      // Seeds for the fuzz tests' corpora (ChangeLogReaderFuzzTest).
+      Path fuzz = Path.of("src/test/resources/dev/deltasync/format/ChangeLogReaderFuzzTestInputs");
+      Files.createDirectories(fuzz.resolve("decodeNeverFailsUnexpectedly"));
+      Files.write(fuzz.resolve("decodeNeverFailsUnexpectedly/golden-" + sample.getKey()), bytes);
+      Files.createDirectories(fuzz.resolve("anyChangesSectionIsDecodedOrRefused"));
+      Files.write(
+          fuzz.resolve("anyChangesSectionIsDecodedOrRefused/golden-" + sample.getKey()),
+          ChangeSet.newBuilder().addAllChanges(sample.getValue().changes()).build().toByteArray());
     }
   }
 
