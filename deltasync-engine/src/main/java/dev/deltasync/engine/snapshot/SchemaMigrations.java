@@ -1,0 +1,79 @@
+package dev.deltasync.engine.snapshot;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * Brings a snapshot database to the current schema version. Each version is one SQL script, {@code
+ * migration/V<n>.sql}, applied in its own transaction; {@code PRAGMA user_version} records the
+ * version reached. A database newer than this build is refused, never downgraded.
+ */
+final class SchemaMigrations {
+  /** The scripts, in order: index 0 is V1. */
+  private static final List<String> SCRIPTS = List.of("migration/V1.sql");
+
+  static final int CURRENT_VERSION = SCRIPTS.size();
+
+  private SchemaMigrations() {}
+
+  static void migrate(Connection connection, String where) throws SQLException, IOException {
+    int version;
+    try (Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery("PRAGMA user_version")) {
+      version = result.next() ? result.getInt(1) : 0;
+    }
+    if (version > CURRENT_VERSION) {
+      throw new SnapshotException(
+          where
+              + " has snapshot schema version "
+              + version
+              + ", newer than this deltasync understands ("
+              + CURRENT_VERSION
+              + "): upgrade deltasync");
+    }
+    for (int next = version + 1; next <= CURRENT_VERSION; next++) {
+      String script = load(SCRIPTS.get(next - 1));
+      connection.setAutoCommit(false);
+      try (Statement statement = connection.createStatement()) {
+        for (String sql : statements(script)) {
+          statement.execute(sql);
+        }
+        statement.execute("PRAGMA user_version = " + next);
+        connection.commit();
+      } catch (SQLException e) {
+        connection.rollback();
+        throw e;
+      } finally {
+        connection.setAutoCommit(true);
+      }
+    }
+  }
+
+  private static String load(String name) throws IOException {
+    try (InputStream in = SchemaMigrations.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IOException("missing migration script " + name + " in the deltasync jar");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  /** Splits a script at semicolons that end a line; comments are dropped. */
+  static List<String> statements(String script) {
+    StringBuilder clean = new StringBuilder();
+    for (String line : script.split("\n", -1)) {
+      int comment = line.indexOf("--");
+      clean.append(comment >= 0 ? line.substring(0, comment) : line).append('\n');
+    }
+    return java.util.Arrays.stream(clean.toString().split(";\\s*\n"))
+        .map(String::strip)
+        .filter(s -> !s.isEmpty())
+        .toList();
+  }
+}

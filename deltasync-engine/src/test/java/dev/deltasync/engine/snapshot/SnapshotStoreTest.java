@@ -1,0 +1,130 @@
+package dev.deltasync.engine.snapshot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import dev.deltasync.format.v1.FileBody;
+import dev.deltasync.format.v1.Item;
+import dev.deltasync.format.v1.ItemKind;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SnapshotStoreTest {
+  @TempDir Path dir;
+
+  static SnapshotEntry file(String id, String path, int size) {
+    Item item =
+        Item.newBuilder()
+            .setId(id)
+            .setKind(ItemKind.KIND_FILE)
+            .setPath(path)
+            .setFile(FileBody.newBuilder().setSize(size))
+            .build();
+    return new SnapshotEntry(
+        item,
+        ByteString.copyFromUtf8(id + size),
+        path.toLowerCase(java.util.Locale.ROOT),
+        new FileStat(size, 1000L * size, 77));
+  }
+
+  @Test
+  void itemsAndCursorCommitTogetherAndSurviveReopening() throws IOException {
+    Path db = dir.resolve("home/docs.db");
+    try (SnapshotStore store = SnapshotStore.open(db)) {
+      assertThat(store.cursor()).isZero();
+      try (SnapshotStore.Batch batch = store.begin()) {
+        batch.put(file("a", "Docs/A.txt", 10)).put(file("b", "b.txt", 20)).cursor(7).commit();
+      }
+    }
+    try (SnapshotStore store = SnapshotStore.open(db)) {
+      assertThat(store.cursor()).isEqualTo(7);
+      assertThat(store.size()).isEqualTo(2);
+      assertThat(store.byId("a")).contains(file("a", "Docs/A.txt", 10));
+      assertThat(store.byPathKey("docs/a.txt").map(e -> e.item().getId())).contains("a");
+      assertThat(store.byPathKey("nope")).isEmpty();
+    }
+  }
+
+  @Test
+  void aBatchClosedWithoutCommitChangesNothing() throws IOException {
+    try (SnapshotStore store = SnapshotStore.open(dir.resolve("s.db"))) {
+      try (SnapshotStore.Batch batch = store.begin()) {
+        batch.put(file("a", "a", 1)).cursor(1).commit();
+      }
+      try (SnapshotStore.Batch batch = store.begin()) {
+        batch.put(file("b", "b", 2)).remove("a").cursor(2);
+      }
+      assertThat(store.cursor()).isEqualTo(1);
+      assertThat(store.byId("a")).isPresent();
+      assertThat(store.byId("b")).isEmpty();
+    }
+  }
+
+  @Test
+  void forEachStreamsInPathOrder() throws IOException {
+    try (SnapshotStore store = SnapshotStore.open(dir.resolve("s.db"))) {
+      try (SnapshotStore.Batch batch = store.begin()) {
+        for (int i = 0; i < 1000; i++) {
+          batch.put(file("id" + i, String.format("dir/%04d", 999 - i), i));
+        }
+        batch.remove("id5").commit();
+      }
+      List<String> paths = new ArrayList<>();
+      store.forEach(entry -> paths.add(entry.item().getPath()));
+      assertThat(paths).hasSize(999).isSorted().doesNotContain("dir/0994");
+    }
+  }
+
+  @Test
+  void theSamePathKeyCannotBelongToTwoItems() throws IOException {
+    try (SnapshotStore store = SnapshotStore.open(dir.resolve("s.db"))) {
+      try (SnapshotStore.Batch batch = store.begin()) {
+        batch.put(file("a", "README", 1));
+        assertThatThrownBy(() -> batch.put(file("b", "readme", 1)))
+            .isInstanceOf(SnapshotException.class)
+            .hasMessageContaining("UNIQUE");
+      }
+    }
+  }
+
+  @Test
+  void aNewerSchemaIsRefusedWithAnUpgradeHint() throws Exception {
+    Path db = dir.resolve("s.db");
+    SnapshotStore.open(db).close();
+    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement statement = connection.createStatement()) {
+      statement.execute("PRAGMA user_version = 99");
+    }
+    assertThatThrownBy(() -> SnapshotStore.open(db))
+        .isInstanceOf(SnapshotException.class)
+        .hasMessageContaining(
+            "snapshot schema version 99, newer than this deltasync understands (1): upgrade deltasync");
+  }
+
+  @Test
+  void aFileThatIsNotADatabaseIsRefusedAndLeftAlone() throws IOException {
+    Path db = dir.resolve("s.db");
+    Files.writeString(db, "this is not sqlite, but somebody's notes\n".repeat(100));
+    byte[] before = Files.readAllBytes(db);
+    assertThatThrownBy(() -> SnapshotStore.open(db))
+        .isInstanceOf(SnapshotException.class)
+        .hasMessageContaining("is not a usable deltasync snapshot database")
+        .hasMessageContaining("move it away");
+    assertThat(Files.readAllBytes(db)).isEqualTo(before);
+  }
+
+  @Test
+  void migrationScriptsSplitIntoStatements() {
+    assertThat(SchemaMigrations.statements("-- c\nCREATE TABLE a (x);\nCREATE INDEX i ON a (x);\n"))
+        .containsExactly("CREATE TABLE a (x)", "CREATE INDEX i ON a (x)");
+  }
+}
