@@ -24,7 +24,7 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The rules every change obeys (docs/format.md, "Rules for changes"). Readers apply them after
+ * The rules every change obeys (docs/format.md, sections 4.2 to 4.10). Readers apply them after
  * decoding, writers before encoding, so no log that breaks them is written or accepted.
  */
 final class ChangeValidator {

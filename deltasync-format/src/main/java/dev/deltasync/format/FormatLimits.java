@@ -23,7 +23,11 @@ public final class FormatLimits {
   /** Largest chunk, raw or stored. */
   public static final int MAX_CHUNK_BYTES = 8 * 1024 * 1024;
 
-  /** Largest pack section (64 GiB): the section is streamed, never held in memory whole. */
+  /**
+   * Largest pack section a reader accepts (64 GiB). {@link ChangeLogReader#nextChunk()} streams it
+   * chunk by chunk; {@link ChangeLogWriter} builds it in one array (so below 2 GiB): bulk content
+   * belongs in the store's packs, not in logs.
+   */
   public static final long MAX_PACK_STORED_BYTES = 64L * 1024 * 1024 * 1024;
 
   /** Longest user, collection, device or item id, and any name or key, in UTF-8 bytes. */
