@@ -206,7 +206,11 @@ public final class SnapshotStore implements AutoCloseable {
         put.executeUpdate();
         return this;
       } catch (SQLException e) {
-        throw failure("store item " + item.getId(), e);
+        throw failure(
+            "store item "
+                + item.getId()
+                + (item.getPath().isEmpty() ? "" : " at " + item.getPath()),
+            e);
       }
     }
 

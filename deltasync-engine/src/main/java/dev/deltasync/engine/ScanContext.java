@@ -1,0 +1,31 @@
+package dev.deltasync.engine;
+
+import dev.deltasync.engine.snapshot.SnapshotEntry;
+import dev.deltasync.engine.store.ChunkId;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Optional;
+
+/** What a {@link Source} gets while scanning. */
+public interface ScanContext {
+  /**
+   * True before the collection's first successful sync on this device: the snapshot is empty. A
+   * source uses it to tell a new binding from local data that went missing (an unmounted disk).
+   */
+  boolean firstSync() throws IOException;
+
+  /** The snapshot's entry at this path key, for the stat cache. */
+  Optional<SnapshotEntry> previous(String pathKey) throws IOException;
+
+  /**
+   * Reports a current local item. Its id may be empty: the engine knows the ids (by path key) and
+   * gives new items new ones. Its version must be {@link ItemVersions#of}.
+   */
+  void found(SnapshotEntry item) throws IOException;
+
+  /**
+   * Offers a chunk of content read while scanning; the engine keeps what the store lacks. The
+   * buffer is only valid during the call.
+   */
+  void content(ChunkId id, ByteBuffer data) throws IOException;
+}

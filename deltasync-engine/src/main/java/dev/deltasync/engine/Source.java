@@ -1,0 +1,66 @@
+package dev.deltasync.engine;
+
+import dev.deltasync.engine.snapshot.SnapshotEntry;
+import dev.deltasync.format.v1.Item;
+import java.io.Closeable;
+import java.io.IOException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The adapter between a collection and local application data (a folder, a vCard file, ...). It
+ * reads local data as items of the universal format and writes items back, translating to its own
+ * format. The engine does everything else: diffing, conflicts, stores.
+ *
+ * <p>Contract: called from one thread at a time, by one sync at a time. A source never writes
+ * outside its data, never follows symbolic links out of it, and never leaves partly written data
+ * visible: a crash at any moment leaves each item either as it was or as asked.
+ */
+public interface Source extends Closeable {
+  /**
+   * Reads every current local item and reports each to {@link ScanContext#found}. Items whose stat
+   * equals the previous one ({@link ScanContext#previous}) may be reported from the snapshot
+   * without reading their data again. The content of every item read is offered to {@link
+   * ScanContext#content}.
+   *
+   * @throws IOException when local data cannot be read; nothing is changed then
+   */
+  void scan(ScanContext context) throws IOException;
+
+  /**
+   * The key under which local storage compares the path: two paths with the same key name the same
+   * local object (case-insensitive file systems, Unicode normalization).
+   */
+  String pathKey(String path);
+
+  /**
+   * Says why {@code path} may not be written by a remote change here, or null when it may. The
+   * engine asks for every path of a log before it applies any of it, and refuses the whole log when
+   * one is refused: an absolute or escaping path, the source's own files, a path through a symbolic
+   * link.
+   */
+  @Nullable String refuse(String path) throws IOException;
+
+  /**
+   * Makes the local item match {@code target}: creates it, replaces its content or metadata, moves
+   * it when {@code expected} has another path.
+   *
+   * @param expected what the local item must still be (its snapshot entry), or null when nothing
+   *     may exist at the target's path yet (except an identical item, which counts as applied)
+   * @param target the item as it must become; its chunks come from {@code content}
+   * @return {@link ApplyResult.Applied} with the new local stat, or {@link
+   *     ApplyResult.LocalChanged} when local data no longer matches {@code expected} (or the path
+   *     is taken) — nothing is changed then
+   * @throws IOException when local data cannot be written; the item is left as it was
+   */
+  ApplyResult put(@Nullable SnapshotEntry expected, Item target, ContentReader content)
+      throws IOException;
+
+  /**
+   * Removes the local item.
+   *
+   * @return {@link ApplyResult.Applied}, also when the item is already gone, or {@link
+   *     ApplyResult.LocalChanged} when it no longer matches {@code expected} (a directory that is
+   *     not empty counts as changed)
+   */
+  ApplyResult remove(SnapshotEntry expected) throws IOException;
+}

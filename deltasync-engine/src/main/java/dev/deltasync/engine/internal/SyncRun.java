@@ -1,0 +1,616 @@
+package dev.deltasync.engine.internal;
+
+import com.google.protobuf.ByteString;
+import dev.deltasync.engine.ApplyResult;
+import dev.deltasync.engine.ItemVersions;
+import dev.deltasync.engine.SyncException;
+import dev.deltasync.engine.SyncOptions;
+import dev.deltasync.engine.SyncResult;
+import dev.deltasync.engine.snapshot.SnapshotEntry;
+import dev.deltasync.engine.store.AppendResult;
+import dev.deltasync.engine.store.ChunkId;
+import dev.deltasync.engine.store.LogEntry;
+import dev.deltasync.engine.store.StoreException;
+import dev.deltasync.format.ChangeLog;
+import dev.deltasync.format.ChangeLogFormatException;
+import dev.deltasync.format.ChangeLogReader;
+import dev.deltasync.format.ChangeLogWriter;
+import dev.deltasync.format.v1.Change;
+import dev.deltasync.format.v1.ChunkRef;
+import dev.deltasync.format.v1.Compression;
+import dev.deltasync.format.v1.Item;
+import dev.deltasync.format.v1.ItemKind;
+import dev.deltasync.format.v1.LogHeader;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/** One run of {@link dev.deltasync.engine.SyncOperation}; see there for the contract. */
+public final class SyncRun {
+  private static final int MAX_PUSH_ATTEMPTS = 20;
+  private static final int LIST_BATCH = 100;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final SyncOptions options;
+  private final ContentUploader uploader;
+  private final StoreContent content;
+  private final LocalChanges local = new LocalChanges();
+  private final List<String> conflictCopies = new ArrayList<>();
+  private @Nullable WorkingState state;
+  private int sent;
+  private int applied;
+  private int conflicts;
+  private long logBytesUp;
+  private long logBytesDown;
+
+  public SyncRun(SyncOptions options) {
+    this.options = options;
+    this.uploader = new ContentUploader(options.store());
+    this.content = new StoreContent(options.store());
+  }
+
+  public SyncResult run() throws IOException {
+    WorkingState working = new WorkingState(options.snapshot());
+    state = working;
+    scanAndDiff(working);
+    checkDeleteSafeguard();
+    push(working);
+    working.commitTo(options.snapshot());
+    return new SyncResult(
+        sent,
+        applied,
+        conflicts,
+        conflictCopies,
+        logBytesUp + uploader.bytesUp(),
+        logBytesDown + content.bytesDown(),
+        working.cursor());
+  }
+
+  // ---- scan and diff ------------------------------------------------------------------------
+
+  private void scanAndDiff(WorkingState working) throws IOException {
+    LocalScan scan = new LocalScan(options.snapshot(), uploader);
+    options.source().scan(scan);
+    uploader.flush();
+    Set<String> seen = new HashSet<>();
+    List<SnapshotEntry> added = new ArrayList<>();
+    for (SnapshotEntry now : scan.found()) {
+      String key = now.pathKey();
+      SnapshotEntry before = key == null ? null : options.snapshot().byPathKey(key).orElse(null);
+      if (before == null && key == null) {
+        before = options.snapshot().byId(now.item().getUid()).orElse(null);
+      }
+      if (before == null || before.item().getKind() != now.item().getKind()) {
+        added.add(now);
+        continue;
+      }
+      seen.add(before.item().getId());
+      SnapshotEntry after = withId(now, before.item().getId());
+      if (ChangeMath.between(before, after) != null) {
+        local.put(new Pending(before, after));
+      } else if (!java.util.Objects.equals(before.stat(), after.stat())) {
+        working.put(after); // same content; remember the new stat so it is not read again
+      }
+    }
+    List<SnapshotEntry> deleted = new ArrayList<>();
+    options
+        .snapshot()
+        .forEach(entry -> {
+          if (!seen.contains(entry.item().getId())) {
+            deleted.add(entry);
+          }
+        });
+    matchMoves(added, deleted);
+  }
+
+  /** New items with the content of deleted ones are moves; the rest are adds and deletes. */
+  private void matchMoves(List<SnapshotEntry> added, List<SnapshotEntry> deleted) {
+    java.util.Map<ByteString, java.util.ArrayDeque<SnapshotEntry>> byVersion =
+        new java.util.HashMap<>();
+    for (SnapshotEntry gone : deleted) {
+      if (movable(gone.item())) {
+        byVersion.computeIfAbsent(gone.version(), v -> new java.util.ArrayDeque<>()).add(gone);
+      }
+    }
+    Set<String> moved = new HashSet<>();
+    for (SnapshotEntry now : added) {
+      java.util.ArrayDeque<SnapshotEntry> candidates = byVersion.get(now.version());
+      SnapshotEntry from = candidates == null ? null : candidates.poll();
+      if (from != null && from.item().getKind() == now.item().getKind() && movable(now.item())) {
+        moved.add(from.item().getId());
+        local.put(new Pending(from, withId(now, from.item().getId())));
+      } else {
+        String id = now.item().getPath().isEmpty() ? now.item().getUid() : options.newIds().get();
+        local.put(new Pending(null, withId(now, id)));
+      }
+    }
+    for (SnapshotEntry gone : deleted) {
+      if (!moved.contains(gone.item().getId())) {
+        local.put(new Pending(gone, null));
+      }
+    }
+  }
+
+  private static boolean movable(Item item) {
+    return (item.getKind() == ItemKind.KIND_FILE && item.getFile().getSize() > 0)
+        || item.getKind() == ItemKind.KIND_SYMLINK;
+  }
+
+  private static SnapshotEntry withId(SnapshotEntry entry, String id) {
+    Item item = entry.item().toBuilder().setId(id).build();
+    return new SnapshotEntry(item, entry.version(), entry.pathKey(), entry.stat());
+  }
+
+  private void checkDeleteSafeguard() throws IOException {
+    long total = options.snapshot().size();
+    int deletes = local.deletes();
+    if (options.allowMassDelete() || deletes == 0 || total == 0) {
+      return;
+    }
+    double share = (double) deletes / total;
+    if (share > options.maxDeleteShare() && deletes > 1) {
+      throw new SyncException(
+          String.format(
+              "this sync would delete %d of the %d items of collection '%s' (%.0f%%), more than"
+                  + " the safeguard allows (%.0f%%). If the data is on a disk that is not"
+                  + " mounted, mount it and sync again; if you really deleted it, sync with"
+                  + " --allow-mass-delete. Nothing was changed.",
+              deletes, total, options.collection(), share * 100, options.maxDeleteShare() * 100));
+    }
+  }
+
+  // ---- pull, reconcile, push ----------------------------------------------------------------
+
+  private void push(WorkingState working) throws IOException {
+    for (int attempt = 0; attempt < MAX_PUSH_ATTEMPTS; attempt++) {
+      pull(working);
+      List<Change> outgoing = outgoing();
+      if (outgoing.isEmpty()) {
+        return;
+      }
+      requireContent(outgoing);
+      long now = options.clock().millis();
+      byte[] logId = new byte[16];
+      RANDOM.nextBytes(logId);
+      LogHeader header =
+          LogHeader.newBuilder()
+              .setUser(options.user())
+              .setCollection(options.collection())
+              .setOriginDevice(options.device())
+              .setLogId(ByteString.copyFrom(logId))
+              .setBaseSequence(working.cursor())
+              .setCreatedMillis(now)
+              .setCompression(Compression.COMPRESSION_ZSTD)
+              .build();
+      byte[] encoded = ChangeLogWriter.encode(new ChangeLog(header, outgoing, List.of()));
+      AppendResult result = options.store().append(options.collection(), working.cursor(), encoded);
+      if (result instanceof AppendResult.Appended appended) {
+        logBytesUp += encoded.length;
+        sent += outgoing.size();
+        for (Pending pending : local.all()) {
+          SnapshotEntry after = pending.after();
+          if (after == null) {
+            working.remove(pending.id());
+          } else {
+            working.put(after);
+          }
+        }
+        working.cursor(appended.sequence());
+        return;
+      }
+      // HeadMoved: someone else pushed first. Pull what they pushed and try again.
+    }
+    throw new SyncException(
+        "the store's head kept moving during "
+            + MAX_PUSH_ATTEMPTS
+            + " attempts to push; other devices are very busy. Nothing was lost: sync again.");
+  }
+
+  private List<Change> outgoing() {
+    List<Pending> sorted = new ArrayList<>(local.all());
+    sorted.sort(OUTGOING_ORDER);
+    List<Change> changes = new ArrayList<>();
+    for (Pending pending : sorted) {
+      Change change = ChangeMath.between(pending.before(), pending.after());
+      if (change != null) {
+        changes.add(change);
+      }
+    }
+    return changes;
+  }
+
+  /**
+   * The order changes are written in, so that each applies cleanly after the ones before it:
+   * deleted files and links first (they free their paths), then directories (parents first), then
+   * files and links, and deleted directories last (deepest first, once emptied).
+   */
+  private static final Comparator<Pending> OUTGOING_ORDER =
+      Comparator.comparingInt(SyncRun::rank).thenComparing(SyncRun::orderPath);
+
+  private static int rank(Pending pending) {
+    SnapshotEntry after = pending.after();
+    if (after == null) {
+      SnapshotEntry before = pending.before();
+      return before != null && before.item().getKind() == ItemKind.KIND_DIRECTORY ? 4 : 1;
+    }
+    return after.item().getKind() == ItemKind.KIND_DIRECTORY ? 2 : 3;
+  }
+
+  private static String orderPath(Pending pending) {
+    SnapshotEntry after = pending.after();
+    if (after != null) {
+      return after.item().getPath() + after.item().getUid();
+    }
+    SnapshotEntry before = pending.before();
+    String path = before == null ? "" : before.item().getPath();
+    // Deepest first: more slashes sort earlier.
+    long depth = path.chars().filter(c -> c == '/').count();
+    return String.format("%04d", 9999 - depth) + path;
+  }
+
+  private void requireContent(List<Change> changes) throws IOException {
+    Set<ChunkId> needed = new HashSet<>();
+    for (Change change : changes) {
+      List<ChunkRef> refs = new ArrayList<>();
+      if (change.hasItem() && change.getItem().hasFile()) {
+        refs.addAll(change.getItem().getFile().getChunksList());
+      } else if (change.hasFileEdit()) {
+        change.getFileEdit().getSplicesList().forEach(s -> refs.addAll(s.getInsertList()));
+      }
+      for (ChunkRef ref : refs) {
+        needed.add(ChunkId.of(ref.getId()));
+      }
+    }
+    Set<ChunkId> missing = options.store().missingChunks(needed);
+    if (!missing.isEmpty()) {
+      throw new SyncException(
+          "the store lacks "
+              + missing.size()
+              + " chunks of content this sync needs (for example "
+              + missing.iterator().next()
+              + "); the local data changed while it was read. Sync again.");
+    }
+  }
+
+  private void pull(WorkingState working) throws IOException {
+    while (true) {
+      List<LogEntry> entries =
+          options.store().list(options.collection(), working.cursor(), LIST_BATCH);
+      if (entries.isEmpty()) {
+        return;
+      }
+      for (LogEntry entry : entries) {
+        byte[] bytes = options.store().read(options.collection(), entry.sequence());
+        logBytesDown += bytes.length;
+        ChangeLog log;
+        try {
+          log = ChangeLogReader.decode(bytes);
+        } catch (ChangeLogFormatException e) {
+          throw new StoreException.Corrupt(
+              "log "
+                  + entry.sequence()
+                  + " of collection '"
+                  + options.collection()
+                  + "' is damaged: "
+                  + e.getMessage(),
+              e);
+        }
+        boolean own = log.header().getOriginDevice().equals(options.device());
+        if (!own) {
+          refuseHostile(entry.sequence(), log);
+        }
+        for (Change change : log.changes()) {
+          reconcile(working, change, own, log.header());
+        }
+        working.cursor(entry.sequence());
+      }
+    }
+  }
+
+  /** Checks every path of a log before any of it is applied; one bad path refuses it whole. */
+  private void refuseHostile(long sequence, ChangeLog log) throws IOException {
+    for (int i = 0; i < log.changes().size(); i++) {
+      Change change = log.changes().get(i);
+      for (String path : List.of(change.getPath(), change.getFromPath())) {
+        if (path.isEmpty()) {
+          continue;
+        }
+        String why = options.source().refuse(path);
+        if (why != null) {
+          throw new SyncException(
+              "log "
+                  + sequence
+                  + " of collection '"
+                  + options.collection()
+                  + "' from device '"
+                  + log.header().getOriginDevice()
+                  + "' is refused and nothing of it was applied: change "
+                  + i
+                  + " writes '"
+                  + path
+                  + "', which "
+                  + why
+                  + ". Remove the device that wrote it, or the log, before syncing again.");
+        }
+      }
+    }
+  }
+
+  private void reconcile(WorkingState working, Change remote, boolean own, LogHeader header)
+      throws IOException {
+    String id = remote.getItemId();
+    SnapshotEntry base = working.byId(id);
+    Item targetItem;
+    try {
+      targetItem = ChangeMath.apply(remote, base == null ? null : base.item());
+    } catch (IllegalStateException e) {
+      throw new SyncException(
+          "the store's logs do not follow from this device's state ("
+              + e.getMessage()
+              + "); the snapshot may be damaged: move the collection's snapshot away to start"
+              + " this collection afresh",
+          e);
+    }
+    SnapshotEntry target = targetItem == null ? null : entryOf(targetItem, null);
+    Pending mine = local.get(id);
+
+    if (own) {
+      // A log this device wrote but did not commit (it crashed): acknowledge it. The scan since
+      // took its new items for new ones, with new ids: they are the logged ones.
+      if (mine == null && target != null && target.pathKey() != null) {
+        Pending sameItem = local.atPathKey(target.pathKey());
+        SnapshotEntry after = sameItem == null ? null : sameItem.after();
+        if (sameItem != null && sameItem.before() == null && after != null) {
+          local.remove(sameItem.id());
+          mine = new Pending(null, withId(after, id));
+          local.put(mine);
+        }
+      }
+      setState(working, id, target);
+      if (mine != null) {
+        if (sameState(mine.after(), target)) {
+          local.remove(id);
+          keepLocalStat(working, mine.after());
+        } else {
+          local.put(mine.rebase(target));
+        }
+      }
+      return;
+    }
+
+    if (mine == null) {
+      if (target != null && adoptIdentical(working, target)) {
+        return;
+      }
+      if (target != null && heldByAnother(working, target, id)) {
+        // Another item holds the path here: it keeps it, the remote item moves aside.
+        setState(working, id, target);
+        moveAside(target, header);
+        return;
+      }
+      ApplyResult result =
+          target == null
+              ? (base == null ? new ApplyResult.Applied(null) : options.source().remove(base))
+              : options.source().put(base, target.item(), content);
+      if (result instanceof ApplyResult.Applied done) {
+        setState(working, id, target == null ? null : withStat(target, done));
+        applied++;
+      } else {
+        // Local data changed after the scan: keep it; the store's version survives as a copy.
+        setState(working, id, target);
+        if (target != null) {
+          conflictCopy(target, header);
+        }
+      }
+      return;
+    }
+
+    SnapshotEntry after = mine.after();
+    if (target == null) {
+      setState(working, id, null);
+      if (after == null) {
+        local.remove(id); // deleted on both sides
+      } else {
+        local.put(mine.rebase(null)); // an edit beats a delete: the item comes back
+        conflicts++;
+      }
+      return;
+    }
+    if (after == null) {
+      // Deleted here, changed there: the edit wins and the item comes back — beside whatever
+      // new local item took its path meanwhile.
+      local.remove(id);
+      conflicts++;
+      if (adoptIdentical(working, target)) {
+        return;
+      }
+      setState(working, id, target);
+      if (heldByAnother(working, target, id)) {
+        conflicts--; // moveAside counts it
+        moveAside(target, header);
+        return;
+      }
+      ApplyResult result = options.source().put(null, target.item(), content);
+      if (result instanceof ApplyResult.Applied done) {
+        setState(working, id, withStat(target, done));
+        applied++;
+      } else {
+        conflicts--;
+        moveAside(target, header);
+      }
+      return;
+    }
+    setState(working, id, target);
+    if (sameState(after, target)) {
+      local.remove(id); // both made the same change
+      keepLocalStat(working, after);
+      return;
+    }
+    // Changed on both sides: this device pushes later, so its version keeps the name; the
+    // store's version is kept beside it as a conflict copy.
+    local.put(mine.rebase(target));
+    conflictCopy(target, header);
+  }
+
+  /**
+   * When a new local item at the target's path is identical to it (both devices made the same
+   * directory, or the same file), the local one is the remote one: it takes the store's id and
+   * nothing is written or sent.
+   */
+  private boolean adoptIdentical(WorkingState working, SnapshotEntry target) throws IOException {
+    String key = target.pathKey();
+    Pending clash = key == null ? null : local.atPathKey(key);
+    if (clash == null || clash.before() != null || clash.id().equals(target.item().getId())) {
+      return false;
+    }
+    SnapshotEntry after = clash.after();
+    if (after == null
+        || after.item().getKind() != target.item().getKind()
+        || !sameState(after, target)) {
+      return false;
+    }
+    local.remove(clash.id());
+    working.put(new SnapshotEntry(target.item(), target.version(), target.pathKey(), after.stat()));
+    return true;
+  }
+
+  /**
+   * Whether another item holds the target's path: a new local item, or one the store state still
+   * has there (and that is not leaving it). The incoming item is then moved aside.
+   */
+  private boolean heldByAnother(WorkingState working, SnapshotEntry target, String id)
+      throws IOException {
+    String key = target.pathKey();
+    if (key == null) {
+      return false;
+    }
+    Pending clash = local.atPathKey(key);
+    if (clash != null) {
+      return !clash.id().equals(id);
+    }
+    SnapshotEntry there = working.byPathKey(key);
+    if (there == null || there.item().getId().equals(id)) {
+      return false;
+    }
+    Pending leaving = local.get(there.item().getId());
+    if (leaving == null) {
+      return true;
+    }
+    SnapshotEntry after = leaving.after();
+    return after != null && key.equals(after.pathKey());
+  }
+
+  private void setState(WorkingState working, String id, @Nullable SnapshotEntry entry)
+      throws IOException {
+    if (entry == null) {
+      working.remove(id);
+    } else {
+      working.put(entry);
+    }
+  }
+
+  private static void keepLocalStat(WorkingState working, @Nullable SnapshotEntry local)
+      throws IOException {
+    if (local != null) {
+      working.put(local);
+    }
+  }
+
+  private static boolean sameState(@Nullable SnapshotEntry a, @Nullable SnapshotEntry b) {
+    if (a == null || b == null) {
+      return a == b;
+    }
+    return a.version().equals(b.version())
+        && a.item().getPath().equals(b.item().getPath())
+        && (a.item().getKind() != ItemKind.KIND_FILE
+            || a.item().getFile().getMode() == b.item().getFile().getMode());
+  }
+
+  private SnapshotEntry entryOf(Item item, dev.deltasync.engine.snapshot.@Nullable FileStat stat) {
+    String key = item.getPath().isEmpty() ? null : options.source().pathKey(item.getPath());
+    return new SnapshotEntry(item, ItemVersions.of(item), key, stat);
+  }
+
+  private static SnapshotEntry withStat(SnapshotEntry entry, ApplyResult.Applied done) {
+    return new SnapshotEntry(entry.item(), entry.version(), entry.pathKey(), done.stat());
+  }
+
+  /** Writes the store's version of an item as a new item beside the local one. */
+  private void conflictCopy(SnapshotEntry remote, LogHeader header) throws IOException {
+    conflicts++;
+    Item item = remote.item();
+    if (item.getPath().isEmpty()) {
+      String uid =
+          item.getUid() + "-conflict-" + header.getOriginDevice() + "-" + header.getCreatedMillis();
+      placeCopy(item.toBuilder().setId(uid).setUid(uid).build(), null);
+      return;
+    }
+    for (int attempt = 0; attempt < 100; attempt++) {
+      String path =
+          ConflictNames.of(
+              item.getPath(), header.getOriginDevice(), header.getCreatedMillis(), attempt);
+      Item copy = item.toBuilder().setId(options.newIds().get()).setPath(path).build();
+      if (placeCopy(copy, null)) {
+        return;
+      }
+    }
+    throw new SyncException("no free name for a conflict copy of " + item.getPath());
+  }
+
+  /** Moves the store's item aside to a conflict name, here and (by a pushed move) everywhere. */
+  private void moveAside(SnapshotEntry remote, LogHeader header) throws IOException {
+    conflicts++;
+    Item item = remote.item();
+    for (int attempt = 0; attempt < 100; attempt++) {
+      String path =
+          ConflictNames.of(
+              item.getPath(), header.getOriginDevice(), header.getCreatedMillis(), attempt);
+      Item moved = item.toBuilder().setPath(path).build();
+      if (placeCopy(moved, remote)) {
+        return;
+      }
+    }
+    throw new SyncException("no free name for a conflict copy of " + item.getPath());
+  }
+
+  /**
+   * Writes {@code copy} locally and records it as a local change from {@code storeState}. Returns
+   * false when its name is taken.
+   */
+  private boolean placeCopy(Item copy, @Nullable SnapshotEntry storeState) throws IOException {
+    WorkingState working = java.util.Objects.requireNonNull(state);
+    SnapshotEntry entry = entryOf(copy, null);
+    String key = entry.pathKey();
+    if (key != null) {
+      Pending there = local.atPathKey(key);
+      SnapshotEntry found = there == null ? null : there.after();
+      if (there != null
+          && there.before() == null
+          && found != null
+          && found.version().equals(entry.version())) {
+        // Written by an earlier, interrupted run, and found by this scan as a new item: it is
+        // this copy.
+        local.remove(there.id());
+        local.put(
+            new Pending(storeState, new SnapshotEntry(copy, entry.version(), key, found.stat())));
+        conflictCopies.add(copy.getPath());
+        return true;
+      }
+      if (there != null || working.byPathKey(key) != null) {
+        return false;
+      }
+    }
+    ApplyResult result = options.source().put(null, copy, content);
+    if (!(result instanceof ApplyResult.Applied done)) {
+      return false;
+    }
+    local.put(new Pending(storeState, withStat(entry, done)));
+    conflictCopies.add(copy.getPath().isEmpty() ? copy.getUid() : copy.getPath());
+    return true;
+  }
+}

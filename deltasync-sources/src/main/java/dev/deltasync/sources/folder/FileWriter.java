@@ -1,0 +1,285 @@
+package dev.deltasync.sources.folder;
+
+import dev.deltasync.engine.ApplyResult;
+import dev.deltasync.engine.ContentReader;
+import dev.deltasync.engine.ItemVersions;
+import dev.deltasync.engine.snapshot.FileStat;
+import dev.deltasync.engine.snapshot.SnapshotEntry;
+import dev.deltasync.engine.store.ChunkId;
+import dev.deltasync.format.v1.ChunkRef;
+import dev.deltasync.format.v1.FileBody;
+import dev.deltasync.format.v1.Item;
+import dev.deltasync.format.v1.ItemKind;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/** Writes items into the folder, safely: check, temp file, fsync, atomic rename, fsync dir. */
+final class FileWriter {
+  private final Path root;
+  private final FileReader reader;
+  private final PathKeys keys;
+
+  FileWriter(Path root, FileReader reader, PathKeys keys) {
+    this.root = root;
+    this.reader = reader;
+    this.keys = keys;
+  }
+
+  ApplyResult put(@Nullable SnapshotEntry expected, Item target, ContentReader content)
+      throws IOException {
+    Path dest = root.resolve(target.getPath());
+    Path src = null;
+    boolean moving = false;
+    boolean sameContent = false;
+    if (expected != null) {
+      src = root.resolve(expected.item().getPath());
+      moving = !keys.of(expected.item().getPath()).equals(keys.of(target.getPath()));
+      sameContent = expected.version().equals(ItemVersions.of(target));
+      String changed = changedSince(src, expected);
+      if (changed != null) {
+        return new ApplyResult.LocalChanged(changed);
+      }
+    }
+    if (expected == null || moving) {
+      if (Files.exists(dest, LinkOption.NOFOLLOW_LINKS)) {
+        SnapshotEntry there = reader.read(dest, target.getPath(), null);
+        if (expected == null
+            && there != null
+            && there.item().getKind() == target.getKind()
+            && there.version().equals(ItemVersions.of(target))) {
+          return new ApplyResult.Applied(there.stat()); // already as asked
+        }
+        return new ApplyResult.LocalChanged(target.getPath() + " is taken by a local item");
+      }
+    }
+    Path parent = dest.getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    switch (target.getKind()) {
+      case KIND_DIRECTORY -> {
+        Files.createDirectories(dest);
+        if (moving
+            && src != null
+            && Files.isDirectory(src, LinkOption.NOFOLLOW_LINKS)
+            && FolderSource.isEmptyDirectory(src)) {
+          Files.delete(src);
+        }
+        return new ApplyResult.Applied(null);
+      }
+      case KIND_SYMLINK -> {
+        Path temp = temp(dest);
+        Files.createSymbolicLink(temp, Path.of(target.getSymlink().getTarget()));
+        rename(temp, dest);
+        if (moving && src != null) {
+          Files.deleteIfExists(src);
+        }
+        return new ApplyResult.Applied(null);
+      }
+      case KIND_FILE -> {
+        if (moving && src != null && sameContent) {
+          rename(src, dest); // same content: a rename, no copy
+        } else {
+          writeFile(dest, target.getFile(), localContent(src, expected, content));
+          if (moving && src != null) {
+            Files.deleteIfExists(src);
+            syncDirectory(src.getParent());
+          }
+        }
+        return new ApplyResult.Applied(FileReader.stat(FileReader.attributes(dest)));
+      }
+      default ->
+          throw new IOException(
+              "a folder holds files, directories and links, not " + target.getKind());
+    }
+  }
+
+  ApplyResult remove(SnapshotEntry expected) throws IOException {
+    Path path = root.resolve(expected.item().getPath());
+    if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+      return new ApplyResult.Applied(null);
+    }
+    String changed = changedSince(path, expected);
+    if (changed != null) {
+      return new ApplyResult.LocalChanged(changed);
+    }
+    if (expected.item().getKind() == ItemKind.KIND_DIRECTORY
+        && !FolderSource.isEmptyDirectory(path)) {
+      return new ApplyResult.LocalChanged(
+          expected.item().getPath() + " is a directory that is not empty");
+    }
+    Files.delete(path);
+    syncDirectory(path.getParent());
+    return new ApplyResult.Applied(null);
+  }
+
+  /** Why the local object no longer matches {@code expected}, or null when it does. */
+  private @Nullable String changedSince(Path path, SnapshotEntry expected) throws IOException {
+    if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+      return expected.item().getPath() + " was deleted locally";
+    }
+    FileStat known = expected.stat();
+    if (expected.item().getKind() == ItemKind.KIND_FILE
+        && known != null
+        && known.equals(FileReader.stat(FileReader.attributes(path)))) {
+      return null;
+    }
+    SnapshotEntry now = reader.read(path, expected.item().getPath(), null);
+    if (now == null
+        || now.item().getKind() != expected.item().getKind()
+        || !now.version().equals(expected.version())) {
+      return expected.item().getPath() + " was changed locally";
+    }
+    return null;
+  }
+
+  /**
+   * Content for a new version of a local file: chunks the old version has are read from it
+   * (verified), only the others from {@code remote}. A small edit of a big file downloads little.
+   */
+  private static ContentReader localContent(
+      @Nullable Path old, @Nullable SnapshotEntry expected, ContentReader remote) {
+    if (old == null || expected == null || expected.item().getKind() != ItemKind.KIND_FILE) {
+      return remote;
+    }
+    Map<ChunkId, long[]> local = new HashMap<>();
+    long offset = 0;
+    for (ChunkRef ref : expected.item().getFile().getChunksList()) {
+      local.putIfAbsent(ChunkId.of(ref.getId()), new long[] {offset, ref.getLength()});
+      offset += ref.getLength();
+    }
+    return id -> {
+      long[] at = local.get(id);
+      if (at != null) {
+        byte[] data = new byte[(int) at[1]];
+        try (FileChannel in = FileChannel.open(old, StandardOpenOption.READ)) {
+          ByteBuffer buffer = ByteBuffer.wrap(data);
+          while (buffer.hasRemaining() && in.read(buffer, at[0] + buffer.position()) >= 0) {
+            // positional reads until the chunk is complete or the file ends
+          }
+        } catch (NoSuchFileException e) {
+          return remote.chunk(id);
+        }
+        if (ChunkId.sha256(data).equals(id)) {
+          return data;
+        }
+      }
+      return remote.chunk(id);
+    };
+  }
+
+  private void writeFile(Path dest, FileBody body, ContentReader content) throws IOException {
+    Path temp = temp(dest);
+    try {
+      long written = 0;
+      try (FileChannel out =
+          FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        for (ChunkRef ref : body.getChunksList()) {
+          byte[] data = content.chunk(ChunkId.of(ref.getId()));
+          if (data.length != ref.getLength()) {
+            throw new IOException(
+                "chunk "
+                    + ChunkId.of(ref.getId())
+                    + " has "
+                    + data.length
+                    + " bytes, not "
+                    + ref.getLength());
+          }
+          ByteBuffer buffer = ByteBuffer.wrap(data);
+          while (buffer.hasRemaining()) {
+            out.write(buffer);
+          }
+          written += data.length;
+        }
+        if (written != body.getSize()) {
+          throw new IOException(
+              "content of " + dest + " adds up to " + written + " bytes, not " + body.getSize());
+        }
+        out.force(true);
+      }
+      setExecutable(temp, ItemVersions.isExecutable(body.getMode()));
+      if (body.getMtimeNanos() != 0) {
+        Files.setLastModifiedTime(temp, FileTime.from(body.getMtimeNanos(), TimeUnit.NANOSECONDS));
+      }
+      rename(temp, dest);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  private static void setExecutable(Path file, boolean executable) throws IOException {
+    try {
+      Set<PosixFilePermission> permissions =
+          EnumSet.copyOf(Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS));
+      if (executable) {
+        permissions.add(PosixFilePermission.OWNER_EXECUTE);
+        if (permissions.contains(PosixFilePermission.GROUP_READ)) {
+          permissions.add(PosixFilePermission.GROUP_EXECUTE);
+        }
+        if (permissions.contains(PosixFilePermission.OTHERS_READ)) {
+          permissions.add(PosixFilePermission.OTHERS_EXECUTE);
+        }
+      } else {
+        permissions.remove(PosixFilePermission.OWNER_EXECUTE);
+        permissions.remove(PosixFilePermission.GROUP_EXECUTE);
+        permissions.remove(PosixFilePermission.OTHERS_EXECUTE);
+      }
+      Files.setPosixFilePermissions(file, permissions);
+    } catch (UnsupportedOperationException | IllegalArgumentException e) {
+      // No POSIX permissions here (e.g. FAT); the executable bit cannot be kept.
+    }
+  }
+
+  private static Path temp(Path dest) {
+    return dest.resolveSibling(ReservedNames.TEMP_PREFIX + UUID.randomUUID());
+  }
+
+  private static void rename(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+    }
+    syncDirectory(to.getParent());
+  }
+
+  static void syncDirectory(@Nullable Path dir) {
+    if (dir == null) {
+      return;
+    }
+    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException e) {
+      // Some file systems cannot fsync a directory; the rename is done regardless.
+    }
+  }
+
+  static void createMarker(Path marker) throws IOException {
+    Path temp = temp(marker);
+    Files.writeString(
+        temp,
+        "This folder is synced by deltasync. Do not delete this file: without it, deltasync\n"
+            + "takes the folder for a disk that is not mounted and refuses to sync it.\n");
+    try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+      channel.force(true);
+    }
+    rename(temp, marker);
+  }
+}

@@ -1,0 +1,192 @@
+package dev.deltasync.sources.folder;
+
+import dev.deltasync.engine.ApplyResult;
+import dev.deltasync.engine.ContentReader;
+import dev.deltasync.engine.ScanContext;
+import dev.deltasync.engine.Source;
+import dev.deltasync.engine.SyncException;
+import dev.deltasync.engine.snapshot.SnapshotEntry;
+import dev.deltasync.format.ItemPaths;
+import dev.deltasync.format.v1.Item;
+import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A folder as a {@link Source}: regular files, directories (empty ones too), and symbolic links,
+ * which are synced as links and never followed. The folder's root holds a marker file, {@code
+ * .deltasync}; a root without it after the first sync is taken for an unmounted disk and refused,
+ * so that an empty mount point never turns into "delete everything".
+ *
+ * <p>Writes are atomic per file: a temporary file in the same directory, fsync, rename, fsync of
+ * the directory. Before it replaces or deletes anything, the source checks the local object still
+ * matches the snapshot; if not, nothing is changed and the engine keeps both versions.
+ */
+public final class FolderSource implements Source {
+  private final Path root;
+  private final PathKeys keys;
+  private final FileReader reader;
+  private final FileWriter writer;
+
+  private FolderSource(Path root, PathKeys keys) {
+    this.root = root;
+    this.keys = keys;
+    this.reader = new FileReader(keys);
+    this.writer = new FileWriter(root, reader, keys);
+  }
+
+  /**
+   * Opens the folder at {@code root}, creating it when absent.
+   *
+   * @throws IOException when it cannot be created or probed
+   */
+  public static FolderSource open(Path root) throws IOException {
+    Path absolute = root.toAbsolutePath().normalize();
+    Files.createDirectories(absolute);
+    return new FolderSource(absolute, PathKeys.probe(absolute));
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  @Override
+  public String pathKey(String path) {
+    return keys.of(path);
+  }
+
+  @Override
+  public void scan(ScanContext context) throws IOException {
+    Path marker = root.resolve(ReservedNames.MARKER);
+    if (!Files.exists(marker, LinkOption.NOFOLLOW_LINKS)) {
+      if (!context.firstSync()) {
+        throw new SyncException(
+            "the folder "
+                + root
+                + " has lost its "
+                + ReservedNames.MARKER
+                + " marker: if it is on a disk that is not mounted, mount it and sync again."
+                + " Nothing was changed. If you emptied the folder on purpose, create the marker"
+                + " again (an empty file named "
+                + ReservedNames.MARKER
+                + ") and sync.");
+      }
+      FileWriter.createMarker(marker);
+    }
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
+              throws IOException {
+            if (!dir.equals(root)) {
+              visit(dir, attrs, context);
+            }
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            visit(file, attrs, context);
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+            if (e instanceof java.nio.file.NoSuchFileException) {
+              return FileVisitResult.CONTINUE; // deleted while we walked
+            }
+            throw e;
+          }
+        });
+  }
+
+  private void visit(Path file, BasicFileAttributes attrs, ScanContext context) throws IOException {
+    String path = relative(file);
+    if (ReservedNames.isReserved(path)) {
+      return;
+    }
+    if (attrs.isRegularFile()) {
+      Optional<SnapshotEntry> previous = context.previous(keys.of(path));
+      if (previous.isPresent()
+          && previous.get().item().getPath().equals(path)
+          && FileReader.stat(attrs).equals(previous.get().stat())) {
+        // Content unchanged: not read again. A chmod changes no size or mtime, so the mode is
+        // compared on its own.
+        SnapshotEntry known = previous.get();
+        int mode = FileReader.mode(file);
+        if (mode != known.item().getFile().getMode()) {
+          Item item =
+              known.item().toBuilder()
+                  .setFile(known.item().getFile().toBuilder().setMode(mode))
+                  .build();
+          known = reader.entry(item, known.stat());
+        }
+        context.found(known);
+        return;
+      }
+    }
+    SnapshotEntry entry = reader.read(file, path, context::content);
+    if (entry != null) {
+      context.found(entry);
+    }
+  }
+
+  private String relative(Path file) {
+    String path = root.relativize(file).toString();
+    return file.getFileSystem().getSeparator().equals("/")
+        ? path
+        : path.replace(file.getFileSystem().getSeparator(), "/");
+  }
+
+  @Override
+  public @Nullable String refuse(String path) throws IOException {
+    String problem = ItemPaths.problem(path);
+    if (problem != null) {
+      return problem;
+    }
+    if (path.indexOf('\\') >= 0 && !root.getFileSystem().getSeparator().equals("/")) {
+      return "contains a backslash, a separator on this system";
+    }
+    if (ReservedNames.isReserved(path)) {
+      return "names one of deltasync's own files";
+    }
+    Path parent = root.resolve(path).getParent();
+    for (Path dir = parent; dir != null && !dir.equals(root); dir = dir.getParent()) {
+      if (Files.isSymbolicLink(dir)) {
+        return "goes through the symbolic link " + root.relativize(dir);
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public ApplyResult put(@Nullable SnapshotEntry expected, Item target, ContentReader content)
+      throws IOException {
+    return writer.put(expected, target, content);
+  }
+
+  @Override
+  public ApplyResult remove(SnapshotEntry expected) throws IOException {
+    return writer.remove(expected);
+  }
+
+  @Override
+  public void close() {}
+
+  static boolean isEmptyDirectory(Path dir) throws IOException {
+    try (var entries = Files.newDirectoryStream(dir)) {
+      return !entries.iterator().hasNext();
+    } catch (DirectoryNotEmptyException e) {
+      return false;
+    }
+  }
+}

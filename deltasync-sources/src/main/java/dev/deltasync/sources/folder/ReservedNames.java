@@ -1,0 +1,21 @@
+package dev.deltasync.sources.folder;
+
+/** The folder source's own files inside a synced folder: never synced, never written remotely. */
+final class ReservedNames {
+  /** Marks the folder's root as bound to a collection; missing means "not mounted". */
+  static final String MARKER = ".deltasync";
+
+  /** Prefix of the temporary files writes go through. */
+  static final String TEMP_PREFIX = ".deltasync-tmp-";
+
+  private ReservedNames() {}
+
+  /** Whether a path (relative, '/'-separated) names one of the source's own files. */
+  static boolean isReserved(String path) {
+    if (path.equals(MARKER)) {
+      return true;
+    }
+    String name = path.substring(path.lastIndexOf('/') + 1);
+    return name.startsWith(TEMP_PREFIX);
+  }
+}
