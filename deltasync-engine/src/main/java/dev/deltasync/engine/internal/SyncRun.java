@@ -384,29 +384,18 @@ public final class SyncRun {
     }
 
     if (mine == null) {
-      if (target != null && adoptIdentical(working, target)) {
-        return;
-      }
-      if (target != null && heldByAnother(working, target, id)) {
-        // Another item holds the path here: it keeps it, the remote item moves aside.
-        setState(working, id, target);
-        moveAside(target, header);
-        return;
-      }
-      ApplyResult result =
-          target == null
-              ? (base == null ? new ApplyResult.Applied(null) : options.source().remove(base))
-              : options.source().put(base, target.item(), content);
-      if (result instanceof ApplyResult.Applied done) {
-        setState(working, id, target == null ? null : withStat(target, done));
-        applied++;
-      } else {
-        // Local data changed after the scan: keep it; the store's version survives as a copy.
-        setState(working, id, target);
-        if (target != null) {
-          conflictCopy(target, header);
+      if (target == null) {
+        ApplyResult result =
+            base == null ? new ApplyResult.Applied(null) : options.source().remove(base);
+        // A local item that changed since stays; the next scan sends it again (an edit beats a
+        // delete).
+        setState(working, id, null);
+        if (result instanceof ApplyResult.Applied) {
+          applied++;
         }
+        return;
       }
+      placeRemote(working, id, base, target, header);
       return;
     }
 
@@ -426,23 +415,7 @@ public final class SyncRun {
       // new local item took its path meanwhile.
       local.remove(id);
       conflicts++;
-      if (adoptIdentical(working, target)) {
-        return;
-      }
-      setState(working, id, target);
-      if (heldByAnother(working, target, id)) {
-        conflicts--; // moveAside counts it
-        moveAside(target, header);
-        return;
-      }
-      ApplyResult result = options.source().put(null, target.item(), content);
-      if (result instanceof ApplyResult.Applied done) {
-        setState(working, id, withStat(target, done));
-        applied++;
-      } else {
-        conflicts--;
-        moveAside(target, header);
-      }
+      placeRemote(working, id, null, target, header);
       return;
     }
     setState(working, id, target);
@@ -455,6 +428,46 @@ public final class SyncRun {
     // store's version is kept beside it as a conflict copy.
     local.put(mine.rebase(target));
     conflictCopy(target, header);
+  }
+
+  /**
+   * Writes the store's version of an item into local data, where it is not in the way of local
+   * items: identical local items are adopted, a path held by another item sends it aside, and local
+   * data that is not as expected keeps the remote version in a conflict copy.
+   */
+  private void placeRemote(
+      WorkingState working,
+      String id,
+      @Nullable SnapshotEntry base,
+      SnapshotEntry target,
+      LogHeader header)
+      throws IOException {
+    if (adoptIdentical(working, target)) {
+      return;
+    }
+    setState(working, id, target);
+    if (heldByAnother(working, target, id)) {
+      moveAside(target, header);
+      return;
+    }
+    ApplyResult result = options.source().put(base, target.item(), content);
+    if (result instanceof ApplyResult.Applied done) {
+      setState(working, id, withStat(target, done));
+      applied++;
+      return;
+    }
+    ApplyResult.LocalChanged changed = (ApplyResult.LocalChanged) result;
+    switch (changed.reason()) {
+      case MISSING -> {
+        if (base != null) {
+          placeRemote(working, id, null, target, header); // gone here: it comes back
+        } else {
+          moveAside(target, header);
+        }
+      }
+      case PATH_TAKEN -> moveAside(target, header);
+      case CHANGED -> conflictCopy(target, header); // the local edit keeps the item
+    }
   }
 
   /**

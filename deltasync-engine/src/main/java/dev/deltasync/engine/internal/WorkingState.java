@@ -61,10 +61,7 @@ final class WorkingState {
 
   void put(SnapshotEntry entry) throws IOException {
     String id = entry.item().getId();
-    SnapshotEntry old = byId(id);
-    if (old != null && old.pathKey() != null) {
-      paths.put(old.pathKey(), Optional.empty());
-    }
+    leave(id);
     changed.put(id, Optional.of(entry));
     if (entry.pathKey() != null) {
       paths.put(entry.pathKey(), Optional.of(id));
@@ -72,11 +69,21 @@ final class WorkingState {
   }
 
   void remove(String id) throws IOException {
-    SnapshotEntry old = byId(id);
-    if (old != null && old.pathKey() != null) {
-      paths.put(old.pathKey(), Optional.empty());
-    }
+    leave(id);
     changed.put(id, Optional.empty());
+  }
+
+  /** Frees the path key item {@code id} holds, unless another item has taken it meanwhile. */
+  private void leave(String id) throws IOException {
+    SnapshotEntry old = byId(id);
+    String key = old == null ? null : old.pathKey();
+    if (key == null) {
+      return;
+    }
+    Optional<String> holder = paths.get(key);
+    if (holder == null || holder.isEmpty() || holder.get().equals(id)) {
+      paths.put(key, Optional.empty());
+    }
   }
 
   /** Writes every change and the cursor to the snapshot, together. */

@@ -52,9 +52,9 @@ final class FileWriter {
       src = root.resolve(expected.item().getPath());
       moving = !keys.of(expected.item().getPath()).equals(keys.of(target.getPath()));
       sameContent = expected.version().equals(ItemVersions.of(target));
-      String changed = changedSince(src, expected);
+      ApplyResult.LocalChanged changed = changedSince(src, expected);
       if (changed != null) {
-        return new ApplyResult.LocalChanged(changed);
+        return changed;
       }
     }
     if (expected == null || moving) {
@@ -66,7 +66,8 @@ final class FileWriter {
             && there.version().equals(ItemVersions.of(target))) {
           return new ApplyResult.Applied(there.stat()); // already as asked
         }
-        return new ApplyResult.LocalChanged(target.getPath() + " is taken by a local item");
+        return new ApplyResult.LocalChanged(
+            ApplyResult.Reason.PATH_TAKEN, target.getPath() + " is taken by a local item");
       }
     }
     Path parent = dest.getParent();
@@ -116,13 +117,14 @@ final class FileWriter {
     if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
       return new ApplyResult.Applied(null);
     }
-    String changed = changedSince(path, expected);
+    ApplyResult.LocalChanged changed = changedSince(path, expected);
     if (changed != null) {
-      return new ApplyResult.LocalChanged(changed);
+      return changed;
     }
     if (expected.item().getKind() == ItemKind.KIND_DIRECTORY
         && !FolderSource.isEmptyDirectory(path)) {
       return new ApplyResult.LocalChanged(
+          ApplyResult.Reason.CHANGED,
           expected.item().getPath() + " is a directory that is not empty");
     }
     Files.delete(path);
@@ -131,9 +133,11 @@ final class FileWriter {
   }
 
   /** Why the local object no longer matches {@code expected}, or null when it does. */
-  private @Nullable String changedSince(Path path, SnapshotEntry expected) throws IOException {
+  private ApplyResult.@Nullable LocalChanged changedSince(Path path, SnapshotEntry expected)
+      throws IOException {
     if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-      return expected.item().getPath() + " was deleted locally";
+      return new ApplyResult.LocalChanged(
+          ApplyResult.Reason.MISSING, expected.item().getPath() + " was deleted locally");
     }
     FileStat known = expected.stat();
     if (expected.item().getKind() == ItemKind.KIND_FILE
@@ -145,7 +149,8 @@ final class FileWriter {
     if (now == null
         || now.item().getKind() != expected.item().getKind()
         || !now.version().equals(expected.version())) {
-      return expected.item().getPath() + " was changed locally";
+      return new ApplyResult.LocalChanged(
+          ApplyResult.Reason.CHANGED, expected.item().getPath() + " was changed locally");
     }
     return null;
   }

@@ -49,7 +49,15 @@ class FolderSyncSimulationTest {
         sim.run();
       } catch (IOException | RuntimeException e) {
         throw new AssertionError(
-            "seed " + seed + " failed: " + e + "\ntrace:\n" + String.join("\n", sim.trace), e);
+            "seed "
+                + seed
+                + " failed: "
+                + e
+                + "\ntrace:\n"
+                + String.join("\n", sim.trace)
+                + "\nstore:\n"
+                + sim.describeStore(),
+            e);
       }
     } finally {
       deleteTree(base);
@@ -137,6 +145,32 @@ class FolderSyncSimulationTest {
                 seed, content, String.join("\n", trace))
             .contains(content);
       }
+    }
+
+    /** Every log in the store, one line per change: for failure messages. */
+    String describeStore() throws IOException {
+      StringBuilder out = new StringBuilder();
+      for (dev.deltasync.engine.store.LogEntry entry : store.list("docs", 0, Integer.MAX_VALUE)) {
+        dev.deltasync.format.ChangeLog log =
+            dev.deltasync.format.ChangeLogReader.decode(store.read("docs", entry.sequence()));
+        out.append(entry.sequence())
+            .append(" from ")
+            .append(log.header().getOriginDevice())
+            .append('\n');
+        for (dev.deltasync.format.v1.Change c : log.changes()) {
+          out.append("  ")
+              .append(c.getType())
+              .append(' ')
+              .append(c.getItemId(), 0, Math.min(8, c.getItemId().length()))
+              .append(' ')
+              .append(c.getKind())
+              .append(' ')
+              .append(c.getFromPath().isEmpty() ? "" : c.getFromPath() + " -> ")
+              .append(c.getPath())
+              .append('\n');
+        }
+      }
+      return out.toString();
     }
 
     void sync(int d, boolean crash) throws IOException {
