@@ -33,6 +33,15 @@ public interface Source extends Closeable {
   String pathKey(String path);
 
   /**
+   * Whether the user excluded this path from syncing here (e.g. by {@code .deltasyncignore}). An
+   * ignored path is invisible both ways: not scanned, never deleted for its absence, and remote
+   * changes to it are not written locally.
+   */
+  default boolean ignores(String path, boolean directory) throws IOException {
+    return false;
+  }
+
+  /**
    * Says why {@code path} may not be written by a remote change here, or null when it may. The
    * engine asks for every path of a log before it applies any of it, and refuses the whole log when
    * one is refused: an absolute or escaping path, the source's own files, a path through a symbolic

@@ -101,7 +101,7 @@ public final class SyncRun {
     options
         .snapshot()
         .forEach(entry -> {
-          if (!seen.contains(entry.item().getId())) {
+          if (!seen.contains(entry.item().getId()) && !ignored(entry.item())) {
             deleted.add(entry);
           }
         });
@@ -134,6 +134,11 @@ public final class SyncRun {
         local.put(new Pending(gone, null));
       }
     }
+  }
+
+  private boolean ignored(Item item) throws IOException {
+    return !item.getPath().isEmpty()
+        && options.source().ignores(item.getPath(), item.getKind() == ItemKind.KIND_DIRECTORY);
   }
 
   private static boolean movable(Item item) {
@@ -384,6 +389,20 @@ public final class SyncRun {
     }
 
     if (mine == null) {
+      if ((target == null || ignored(target.item())) && (base == null || ignored(base.item()))) {
+        setState(working, id, target); // invisible here: the store's state is kept, nothing written
+        return;
+      }
+      if (target != null && ignored(target.item())) {
+        // It leaves the part of the collection this device syncs.
+        setState(working, id, target);
+        ApplyResult gone =
+            base == null ? new ApplyResult.Applied(null) : options.source().remove(base);
+        if (gone instanceof ApplyResult.Applied) {
+          applied++;
+        }
+        return;
+      }
       if (target == null) {
         ApplyResult result =
             base == null ? new ApplyResult.Applied(null) : options.source().remove(base);

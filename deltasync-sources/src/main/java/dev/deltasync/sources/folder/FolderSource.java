@@ -35,6 +35,8 @@ public final class FolderSource implements Source {
   private final FileReader reader;
   private final FileWriter writer;
 
+  private IgnoreRules ignoreRules = IgnoreRules.none();
+
   private FolderSource(Path root, PathKeys keys) {
     this.root = root;
     this.keys = keys;
@@ -80,22 +82,29 @@ public final class FolderSource implements Source {
       }
       FileWriter.createMarker(marker);
     }
+    ignoreRules = IgnoreRules.load(root);
     Files.walkFileTree(
         root,
         new SimpleFileVisitor<>() {
           @Override
           public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
               throws IOException {
-            if (!dir.equals(root)) {
-              visit(dir, attrs, context);
+            if (dir.equals(root)) {
+              return FileVisitResult.CONTINUE;
             }
+            if (ignoreRules.ignores(relative(dir), true)) {
+              return FileVisitResult.SKIP_SUBTREE;
+            }
+            visit(dir, attrs, context);
             return FileVisitResult.CONTINUE;
           }
 
           @Override
           public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
               throws IOException {
-            visit(file, attrs, context);
+            if (!ignoreRules.ignores(relative(file), attrs.isDirectory())) {
+              visit(file, attrs, context);
+            }
             return FileVisitResult.CONTINUE;
           }
 
@@ -145,6 +154,12 @@ public final class FolderSource implements Source {
     return file.getFileSystem().getSeparator().equals("/")
         ? path
         : path.replace(file.getFileSystem().getSeparator(), "/");
+  }
+
+  /** Follows the root's {@code .deltasyncignore} as of the last scan. */
+  @Override
+  public boolean ignores(String path, boolean directory) {
+    return ignoreRules.ignores(path, directory);
   }
 
   @Override
