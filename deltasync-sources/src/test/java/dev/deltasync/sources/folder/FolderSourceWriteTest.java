@@ -1,0 +1,146 @@
+package dev.deltasync.sources.folder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.deltasync.engine.ApplyResult;
+import dev.deltasync.engine.ContentReader;
+import dev.deltasync.engine.ItemVersions;
+import dev.deltasync.engine.snapshot.FileStat;
+import dev.deltasync.engine.snapshot.SnapshotEntry;
+import dev.deltasync.engine.store.ChunkId;
+import dev.deltasync.format.v1.ChunkRef;
+import dev.deltasync.format.v1.FileBody;
+import dev.deltasync.format.v1.Item;
+import dev.deltasync.format.v1.ItemKind;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Writes into a folder are whole or not at all, and never clobber local changes. */
+class FolderSourceWriteTest {
+  @TempDir Path dir;
+
+  final Map<ChunkId, byte[]> chunks = new HashMap<>();
+
+  Item file(String path, String... parts) {
+    FileBody.Builder body = FileBody.newBuilder().setMode(0644);
+    long size = 0;
+    for (String part : parts) {
+      byte[] data = part.getBytes(StandardCharsets.UTF_8);
+      ChunkId id = ChunkId.sha256(data);
+      chunks.put(id, data);
+      body.addChunks(ChunkRef.newBuilder().setId(id.toByteString()).setLength(data.length));
+      size += data.length;
+    }
+    return Item.newBuilder()
+        .setId("id-" + path)
+        .setKind(ItemKind.KIND_FILE)
+        .setPath(path)
+        .setFile(body.setSize(size))
+        .build();
+  }
+
+  ContentReader stored() {
+    return id -> java.util.Objects.requireNonNull(chunks.get(id), "test chunk " + id);
+  }
+
+  SnapshotEntry entry(FolderSource source, Item item, @Nullable FileStat stat) {
+    return new SnapshotEntry(item, ItemVersions.of(item), source.pathKey(item.getPath()), stat);
+  }
+
+  @Test
+  void aCrashDuringAWriteLeavesTheOldContentAndNoTemporaryFile() throws IOException {
+    try (FolderSource source = FolderSource.open(dir)) {
+      Item old = file("report.txt", "old content");
+      ApplyResult first = source.put(null, old, stored());
+      assertThat(first).isInstanceOf(ApplyResult.Applied.class);
+      SnapshotEntry expected = entry(source, old, ((ApplyResult.Applied) first).stat());
+
+      Item updated = file("report.txt", "new part one, ", "new part two");
+      int[] calls = {0};
+      ContentReader crashing =
+          id -> {
+            if (++calls[0] == 2) {
+              throw new IOException("connection lost mid-file");
+            }
+            return stored().chunk(id);
+          };
+      assertThatThrownBy(() -> source.put(expected, updated, crashing))
+          .hasMessage("connection lost mid-file");
+      assertThat(Files.readString(dir.resolve("report.txt"))).isEqualTo("old content");
+      try (Stream<Path> files = Files.list(dir)) {
+        assertThat(files.map(p -> p.getFileName().toString()))
+            .containsExactlyInAnyOrder("report.txt");
+      }
+      ApplyResult second = source.put(expected, updated, stored());
+      assertThat(second).isInstanceOf(ApplyResult.Applied.class);
+      assertThat(Files.readString(dir.resolve("report.txt")))
+          .isEqualTo("new part one, new part two");
+    }
+  }
+
+  @Test
+  void aFileChangedSinceTheScanIsNotOverwritten() throws IOException {
+    try (FolderSource source = FolderSource.open(dir)) {
+      Item old = file("plan.txt", "v1");
+      ApplyResult first = source.put(null, old, stored());
+      SnapshotEntry expected = entry(source, old, ((ApplyResult.Applied) first).stat());
+      Files.writeString(dir.resolve("plan.txt"), "edited by the user just now");
+      ApplyResult result = source.put(expected, file("plan.txt", "v2 from elsewhere"), stored());
+      assertThat(result)
+          .isEqualTo(
+              new ApplyResult.LocalChanged(
+                  ApplyResult.Reason.CHANGED, "plan.txt was changed locally"));
+      assertThat(Files.readString(dir.resolve("plan.txt")))
+          .isEqualTo("edited by the user just now");
+      assertThat(source.remove(expected)).isInstanceOf(ApplyResult.LocalChanged.class);
+      assertThat(dir.resolve("plan.txt")).exists();
+    }
+  }
+
+  @Test
+  void nothingIsWrittenOverAnUnknownLocalFile() throws IOException {
+    try (FolderSource source = FolderSource.open(dir)) {
+      Files.writeString(dir.resolve("mine.txt"), "local");
+      ApplyResult result = source.put(null, file("mine.txt", "remote"), stored());
+      assertThat(result).isInstanceOf(ApplyResult.LocalChanged.class);
+      assertThat(((ApplyResult.LocalChanged) result).reason())
+          .isEqualTo(ApplyResult.Reason.PATH_TAKEN);
+      assertThat(Files.readString(dir.resolve("mine.txt"))).isEqualTo("local");
+      assertThat(source.put(null, file("mine.txt", "local"), stored()))
+          .as("an identical local file counts as written")
+          .isInstanceOf(ApplyResult.Applied.class);
+    }
+  }
+
+  @Test
+  void pathKeysFollowTheFileSystem() {
+    PathKeys sensitive = new PathKeys(false);
+    PathKeys insensitive = new PathKeys(true);
+    String nfd = "Cafe\u0301/Notes.txt";
+    String nfc = "Caf\u00e9/Notes.txt";
+    assertThat(sensitive.of(nfd)).isEqualTo(sensitive.of(nfc));
+    assertThat(sensitive.of("README")).isNotEqualTo(sensitive.of("readme"));
+    assertThat(insensitive.of("README")).isEqualTo(insensitive.of("readme"));
+    assertThat(insensitive.of(nfd)).isEqualTo(insensitive.of("CAF\u00c9/notes.TXT"));
+  }
+
+  @Test
+  void theMarkerAndTemporaryFilesAreNeverWrittenRemotely() throws IOException {
+    try (FolderSource source = FolderSource.open(dir)) {
+      for (String path : List.of(".deltasync", "a/.deltasync-tmp-x")) {
+        assertThat(source.refuse(path)).isEqualTo("names one of deltasync's own files");
+      }
+      assertThat(source.refuse("a/b.txt")).isNull();
+    }
+  }
+}
