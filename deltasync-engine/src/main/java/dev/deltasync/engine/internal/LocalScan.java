@@ -11,18 +11,30 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
-/** Collects what a source finds, and passes its content on to the uploader. */
+/**
+ * Hands what a source finds to the differ as it is found, each with its snapshot entry, and passes
+ * content on to the uploader. Holds nothing per item: the differ keeps only changes.
+ */
 final class LocalScan implements ScanContext {
+  /** Receives each local item with the snapshot's entry at its path (or uid), if any. */
+  interface Differ {
+    void found(SnapshotEntry now, @Nullable SnapshotEntry before) throws IOException;
+  }
+
   private final SnapshotStore snapshot;
   private final ContentUploader uploader;
-  private final List<SnapshotEntry> found = new ArrayList<>();
+  private final Differ differ;
   private final Set<String> keys = new HashSet<>();
   private final List<String> problems = new ArrayList<>();
+  private @Nullable String lastKey;
+  private @Nullable SnapshotEntry lastEntry;
 
-  LocalScan(SnapshotStore snapshot, ContentUploader uploader) {
+  LocalScan(SnapshotStore snapshot, ContentUploader uploader, Differ differ) {
     this.snapshot = snapshot;
     this.uploader = uploader;
+    this.differ = differ;
   }
 
   @Override
@@ -32,11 +44,13 @@ final class LocalScan implements ScanContext {
 
   @Override
   public Optional<SnapshotEntry> previous(String pathKey) throws IOException {
-    return snapshot.byPathKey(pathKey);
+    lastKey = pathKey;
+    lastEntry = snapshot.byPathKey(pathKey).orElse(null);
+    return Optional.ofNullable(lastEntry);
   }
 
   @Override
-  public void found(SnapshotEntry item) {
+  public void found(SnapshotEntry item) throws IOException {
     String key = item.pathKey() != null ? item.pathKey() : "uid:" + item.item().getUid();
     if (!keys.add(key)) {
       problems.add(
@@ -46,16 +60,20 @@ final class LocalScan implements ScanContext {
               + "' clashes with another local item of the same name; it is not synced");
       return;
     }
-    found.add(item);
+    SnapshotEntry before;
+    if (item.pathKey() == null) {
+      before = snapshot.byId(item.item().getUid()).orElse(null);
+    } else if (item.pathKey().equals(lastKey)) {
+      before = lastEntry; // the source just looked it up for its stat cache
+    } else {
+      before = snapshot.byPathKey(item.pathKey()).orElse(null);
+    }
+    differ.found(item, before);
   }
 
   @Override
   public void content(ChunkId id, ByteBuffer data) throws IOException {
     uploader.offer(id, data);
-  }
-
-  List<SnapshotEntry> found() {
-    return found;
   }
 
   List<String> problems() {

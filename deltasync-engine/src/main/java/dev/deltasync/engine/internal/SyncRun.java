@@ -74,29 +74,27 @@ public final class SyncRun {
   // ---- scan and diff ------------------------------------------------------------------------
 
   private void scanAndDiff(WorkingState working) throws IOException {
-    LocalScan scan = new LocalScan(options.snapshot(), uploader);
+    SeenItems seen = new SeenItems();
+    List<SnapshotEntry> added = new ArrayList<>();
+    LocalScan scan =
+        new LocalScan(
+            options.snapshot(),
+            uploader,
+            (now, before) -> {
+              if (before == null || before.item().getKind() != now.item().getKind()) {
+                added.add(now);
+                return;
+              }
+              seen.add(before.item().getId());
+              SnapshotEntry after = withId(now, before.item().getId());
+              if (ChangeMath.between(before, after) != null) {
+                local.put(new Pending(before, after));
+              } else if (!java.util.Objects.equals(before.stat(), after.stat())) {
+                working.put(after); // same content; remember the new stat so it is not read again
+              }
+            });
     options.source().scan(scan);
     uploader.flush();
-    Set<String> seen = new HashSet<>();
-    List<SnapshotEntry> added = new ArrayList<>();
-    for (SnapshotEntry now : scan.found()) {
-      String key = now.pathKey();
-      SnapshotEntry before = key == null ? null : options.snapshot().byPathKey(key).orElse(null);
-      if (before == null && key == null) {
-        before = options.snapshot().byId(now.item().getUid()).orElse(null);
-      }
-      if (before == null || before.item().getKind() != now.item().getKind()) {
-        added.add(now);
-        continue;
-      }
-      seen.add(before.item().getId());
-      SnapshotEntry after = withId(now, before.item().getId());
-      if (ChangeMath.between(before, after) != null) {
-        local.put(new Pending(before, after));
-      } else if (!java.util.Objects.equals(before.stat(), after.stat())) {
-        working.put(after); // same content; remember the new stat so it is not read again
-      }
-    }
     List<SnapshotEntry> deleted = new ArrayList<>();
     options
         .snapshot()

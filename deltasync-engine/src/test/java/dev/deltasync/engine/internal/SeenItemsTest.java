@@ -1,0 +1,31 @@
+package dev.deltasync.engine.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class SeenItemsTest {
+  @Test
+  void remembersEveryAddedIdAndNoOther() {
+    SeenItems seen = new SeenItems();
+    for (int i = 0; i < 200_000; i++) {
+      seen.add("id-" + i);
+    }
+    for (int i = 0; i < 200_000; i++) {
+      assertThat(seen.contains("id-" + i)).as("id-%d", i).isTrue();
+    }
+    int falsePositives = 0;
+    for (int i = 0; i < 200_000; i++) {
+      if (seen.contains(
+          UUID.nameUUIDFromBytes(new byte[] {(byte) i, (byte) (i >> 8), (byte) (i >> 16)})
+              .toString())) {
+        falsePositives++;
+      }
+    }
+    assertThat(falsePositives).isZero();
+    assertThat(seen.contains("")).isFalse();
+    seen.add("");
+    assertThat(seen.contains("")).isTrue();
+  }
+}
