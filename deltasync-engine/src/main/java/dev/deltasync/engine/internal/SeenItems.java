@@ -26,6 +26,11 @@ final class SeenItems {
     }
   }
 
+  /** How many distinct ids were added. */
+  long size() {
+    return size + (zeroSeen ? 1 : 0);
+  }
+
   boolean contains(String id) {
     long hash = hash(id);
     if (hash == 0) {

@@ -93,9 +93,13 @@ public final class SyncRun {
                 working.put(after); // same content; remember the new stat so it is not read again
               }
             });
-    options.source().scan(scan);
+    options.snapshot().reading(() -> options.source().scan(scan));
     uploader.flush();
     List<SnapshotEntry> deleted = new ArrayList<>();
+    if (seen.size() == options.snapshot().size()) {
+      matchMoves(added, deleted); // every item was seen: nothing was deleted
+      return;
+    }
     options
         .snapshot()
         .forEach(entry -> {

@@ -13,6 +13,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -33,6 +35,7 @@ public final class SnapshotStore implements AutoCloseable {
 
   private final Connection connection;
   private final Path file;
+  private final Map<String, PreparedStatement> prepared = new HashMap<>();
 
   private SnapshotStore(Connection connection, Path file) {
     this.connection = connection;
@@ -268,7 +271,13 @@ public final class SnapshotStore implements AutoCloseable {
   }
 
   private Optional<SnapshotEntry> one(String sql, String key) throws IOException {
-    try (PreparedStatement query = connection.prepareStatement(sql)) {
+    try {
+      // Look-ups run once per local item during a scan: their statements are prepared once.
+      PreparedStatement query = prepared.get(sql);
+      if (query == null) {
+        query = connection.prepareStatement(sql);
+        prepared.put(sql, query);
+      }
       query.setString(1, key);
       try (ResultSet result = query.executeQuery()) {
         return result.next() ? Optional.of(entry(result)) : Optional.empty();
@@ -276,6 +285,34 @@ public final class SnapshotStore implements AutoCloseable {
     } catch (SQLException e) {
       throw failure("look up " + key, e);
     }
+  }
+
+  /**
+   * Runs {@code reads} in one read transaction: a consistent view, and much cheaper than a
+   * transaction per look-up when there are many. Must not be nested in a {@link Batch}.
+   */
+  public void reading(ReadAction reads) throws IOException {
+    try {
+      connection.setAutoCommit(false);
+    } catch (SQLException e) {
+      throw failure("begin a read transaction", e);
+    }
+    try {
+      reads.run();
+    } finally {
+      try {
+        connection.rollback();
+        connection.setAutoCommit(true);
+      } catch (SQLException e) {
+        throw failure("end a read transaction", e);
+      }
+    }
+  }
+
+  /** Work for {@link #reading}. */
+  @FunctionalInterface
+  public interface ReadAction {
+    void run() throws IOException;
   }
 
   private SnapshotEntry entry(ResultSet result) throws SQLException, SnapshotException {
@@ -302,6 +339,9 @@ public final class SnapshotStore implements AutoCloseable {
   @Override
   public void close() throws IOException {
     try {
+      for (PreparedStatement statement : prepared.values()) {
+        statement.close();
+      }
       connection.close();
     } catch (SQLException e) {
       throw failure("close", e);

@@ -10,12 +10,20 @@ import dev.deltasync.format.ItemPaths;
 import dev.deltasync.format.v1.Item;
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileVisitResult;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -83,46 +91,57 @@ public final class FolderSource implements Source {
       FileWriter.createMarker(marker);
     }
     ignoreRules = IgnoreRules.load(root);
-    Files.walkFileTree(
-        root,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
-              throws IOException {
-            if (dir.equals(root)) {
-              return FileVisitResult.CONTINUE;
-            }
-            if (ignoreRules.ignores(relative(dir), true)) {
-              return FileVisitResult.SKIP_SUBTREE;
-            }
-            visit(dir, attrs, context);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-              throws IOException {
-            if (!ignoreRules.ignores(relative(file), attrs.isDirectory())) {
-              visit(file, attrs, context);
-            }
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-            if (e instanceof java.nio.file.NoSuchFileException) {
-              return FileVisitResult.CONTINUE; // deleted while we walked
-            }
-            throw e;
-          }
-        });
+    walk(context);
   }
 
-  private void visit(Path file, BasicFileAttributes attrs, ScanContext context) throws IOException {
-    String path = relative(file);
-    if (ReservedNames.isReserved(path)) {
-      return;
+  /**
+   * Visits every entry below the root, depth first, names in sorted order (so every scan, on any
+   * file system, sees the same order), with one {@code lstat} per entry and no links followed.
+   */
+  private void walk(ScanContext context) throws IOException {
+    boolean posix = root.getFileSystem().supportedFileAttributeViews().contains("posix");
+    Class<? extends BasicFileAttributes> view =
+        posix ? PosixFileAttributes.class : BasicFileAttributes.class;
+    Deque<Map.Entry<Path, String>> pending = new ArrayDeque<>();
+    pending.push(Map.entry(root, ""));
+    while (!pending.isEmpty()) {
+      Map.Entry<Path, String> next = pending.pop();
+      List<Path> children = new ArrayList<>();
+      try (DirectoryStream<Path> entries = Files.newDirectoryStream(next.getKey())) {
+        entries.forEach(children::add);
+      } catch (NoSuchFileException | NotDirectoryException e) {
+        continue; // deleted or replaced while we walked
+      }
+      children.sort(Comparator.comparing(c -> c.getFileName().toString()));
+      List<Map.Entry<Path, String>> subdirectories = new ArrayList<>();
+      for (Path child : children) {
+        String name = child.getFileName().toString();
+        String path = next.getValue().isEmpty() ? name : next.getValue() + "/" + name;
+        if (ReservedNames.isReserved(path)) {
+          continue;
+        }
+        BasicFileAttributes attrs;
+        try {
+          attrs = Files.readAttributes(child, view, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+          continue;
+        }
+        if (ignoreRules.ignores(path, attrs.isDirectory())) {
+          continue;
+        }
+        visit(child, path, attrs, context);
+        if (attrs.isDirectory()) {
+          subdirectories.add(Map.entry(child, path));
+        }
+      }
+      for (int k = subdirectories.size() - 1; k >= 0; k--) {
+        pending.push(subdirectories.get(k));
+      }
     }
+  }
+
+  private void visit(Path file, String path, BasicFileAttributes attrs, ScanContext context)
+      throws IOException {
     if (attrs.isRegularFile()) {
       Optional<SnapshotEntry> previous = context.previous(keys.of(path));
       if (previous.isPresent()
@@ -131,7 +150,10 @@ public final class FolderSource implements Source {
         // Content unchanged: not read again. A chmod changes no size or mtime, so the mode is
         // compared on its own.
         SnapshotEntry known = previous.get();
-        int mode = FileReader.mode(file);
+        int mode =
+            attrs instanceof PosixFileAttributes posix
+                ? FileReader.mode(posix)
+                : known.item().getFile().getMode();
         if (mode != known.item().getFile().getMode()) {
           Item item =
               known.item().toBuilder()
@@ -147,13 +169,6 @@ public final class FolderSource implements Source {
     if (entry != null) {
       context.found(entry);
     }
-  }
-
-  private String relative(Path file) {
-    String path = root.relativize(file).toString();
-    return file.getFileSystem().getSeparator().equals("/")
-        ? path
-        : path.replace(file.getFileSystem().getSeparator(), "/");
   }
 
   /** Follows the root's {@code .deltasyncignore} as of the last scan. */
