@@ -22,6 +22,19 @@ final class ConflictNames {
     int dot = name.lastIndexOf('.');
     String base = dot > 0 ? name.substring(0, dot) : name;
     String extension = dot > 0 ? name.substring(dot) : "";
+    // A copy of a copy is named after the original, not after the copy, so names do not grow.
+    int earlier = base.indexOf(".conflict-");
+    if (earlier > 0) {
+      base = base.substring(0, earlier);
+    }
+    if (name.startsWith(".conflict-", dot) && dot > 0 && base.equals(name.substring(0, dot))) {
+      extension = ""; // a file without extension that was already a copy
+    }
+    // File names are limited to 255 bytes on most file systems: shorten the base when needed.
+    int room = 200 - extension.length();
+    if (base.length() > room && room > 0) {
+      base = base.substring(0, room);
+    }
     String safeDevice = device.replaceAll("[^A-Za-z0-9_-]", "_");
     String counter = attempt == 0 ? "" : "-" + attempt;
     return dir

@@ -16,6 +16,7 @@ import dev.deltasync.format.ChangeLogFormatException;
 import dev.deltasync.format.ChangeLogReader;
 import dev.deltasync.format.ChangeLogWriter;
 import dev.deltasync.format.v1.Change;
+import dev.deltasync.format.v1.ChangeType;
 import dev.deltasync.format.v1.ChunkRef;
 import dev.deltasync.format.v1.Compression;
 import dev.deltasync.format.v1.Item;
@@ -24,9 +25,14 @@ import dev.deltasync.format.v1.LogHeader;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -218,7 +224,7 @@ public final class SyncRun {
             + " attempts to push; other devices are very busy. Nothing was lost: sync again.");
   }
 
-  private List<Change> outgoing() {
+  private List<Change> outgoing() throws IOException {
     List<Pending> sorted = new ArrayList<>(local.all());
     sorted.sort(OUTGOING_ORDER);
     List<Change> changes = new ArrayList<>();
@@ -228,7 +234,52 @@ public final class SyncRun {
         changes.add(change);
       }
     }
-    return changes;
+    return freesBeforeTakes(changes, Objects.requireNonNull(state));
+  }
+
+  /**
+   * Orders changes so that a change that moves an item off a path comes before the change that puts
+   * another item there, whatever the paths' names; otherwise the order stays. Writers and readers
+   * both use it, so no device sees a path taken by an item that is leaving it.
+   */
+  private List<Change> freesBeforeTakes(List<Change> changes, WorkingState working)
+      throws IOException {
+    Map<String, Change> freeing = new HashMap<>();
+    for (Change change : changes) {
+      SnapshotEntry base = working.byId(change.getItemId());
+      String from = base == null ? null : base.pathKey();
+      if (from != null && !from.equals(targetKey(change))) {
+        freeing.put(from, change);
+      }
+    }
+    if (freeing.isEmpty()) {
+      return changes;
+    }
+    List<Change> ordered = new ArrayList<>(changes.size());
+    Set<Change> placed = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Change change : changes) {
+      placeAfterFreeing(change, freeing, placed, ordered);
+    }
+    return ordered;
+  }
+
+  private void placeAfterFreeing(
+      Change change, Map<String, Change> freeing, Set<Change> placed, List<Change> ordered) {
+    if (!placed.add(change)) {
+      return; // placed already, or a cycle: keep the log's order
+    }
+    String key = targetKey(change);
+    Change first = key == null ? null : freeing.get(key);
+    if (first != null && first != change) {
+      placeAfterFreeing(first, freeing, placed, ordered);
+    }
+    ordered.add(change);
+  }
+
+  private @Nullable String targetKey(Change change) {
+    return change.getType() == ChangeType.CHANGE_DELETE || change.getPath().isEmpty()
+        ? null
+        : options.source().pathKey(change.getPath());
   }
 
   /**
@@ -311,7 +362,7 @@ public final class SyncRun {
         if (!own) {
           refuseHostile(entry.sequence(), log);
         }
-        for (Change change : log.changes()) {
+        for (Change change : freesBeforeTakes(log.changes(), working)) {
           reconcile(working, change, own, log.header());
         }
         working.cursor(entry.sequence());
@@ -466,8 +517,9 @@ public final class SyncRun {
     if (adoptIdentical(working, target)) {
       return;
     }
+    boolean held = heldByAnother(working, target, id);
     setState(working, id, target);
-    if (heldByAnother(working, target, id)) {
+    if (held) {
       moveAside(target, header);
       return;
     }
