@@ -54,10 +54,8 @@ public final class ChangeMath {
     boolean sameContent = before.version().equals(after.version());
     boolean moved = !old.getPath().equals(now.getPath());
     if (sameContent && !moved) {
-      if (now.getKind() == ItemKind.KIND_FILE
-          && now.getFile().getMode() != old.getFile().getMode()) {
-        return change.setType(ChangeType.CHANGE_MODIFY).setItem(now).build();
-      }
+      // The version covers all that is synced (the executable bit included); other permission
+      // bits and the mtime stay local.
       return null;
     }
     if (sameContent && old.getKind() == now.getKind()) {

@@ -45,14 +45,4 @@ final class LocalChanges {
   boolean isEmpty() {
     return byId.isEmpty();
   }
-
-  int deletes() {
-    int n = 0;
-    for (Pending p : byId.values()) {
-      if (p.before() != null && p.after() == null) {
-        n++;
-      }
-    }
-    return n;
-  }
 }

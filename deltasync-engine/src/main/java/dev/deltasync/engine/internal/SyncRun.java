@@ -64,7 +64,6 @@ public final class SyncRun {
     WorkingState working = new WorkingState(options.snapshot());
     state = working;
     scanAndDiff(working);
-    checkDeleteSafeguard();
     push(working);
     working.commitTo(options.snapshot());
     return new SyncResult(
@@ -159,9 +158,19 @@ public final class SyncRun {
     return new SnapshotEntry(item, entry.version(), entry.pathKey(), entry.stat());
   }
 
-  private void checkDeleteSafeguard() throws IOException {
+  /**
+   * Refuses to push a log that deletes more than the allowed share of the collection. Checked on
+   * what this device would send after the pull, so deletes that arrived from elsewhere (and were
+   * applied here) do not count.
+   */
+  private void checkDeleteSafeguard(List<Change> outgoing) throws IOException {
     long total = options.snapshot().size();
-    int deletes = local.deletes();
+    int deletes = 0;
+    for (Change change : outgoing) {
+      if (change.getType() == ChangeType.CHANGE_DELETE) {
+        deletes++;
+      }
+    }
     if (options.allowMassDelete() || deletes == 0 || total == 0) {
       return;
     }
@@ -172,7 +181,7 @@ public final class SyncRun {
               "this sync would delete %d of the %d items of collection '%s' (%.0f%%), more than"
                   + " the safeguard allows (%.0f%%). If the data is on a disk that is not"
                   + " mounted, mount it and sync again; if you really deleted it, sync with"
-                  + " --allow-mass-delete. Nothing was changed.",
+                  + " --allow-mass-delete. Nothing was sent.",
               deletes, total, options.collection(), share * 100, options.maxDeleteShare() * 100));
     }
   }
@@ -186,6 +195,7 @@ public final class SyncRun {
       if (outgoing.isEmpty()) {
         return;
       }
+      checkDeleteSafeguard(outgoing);
       requireContent(outgoing);
       long now = options.clock().millis();
       byte[] logId = new byte[16];
@@ -201,6 +211,7 @@ public final class SyncRun {
               .setCompression(Compression.COMPRESSION_ZSTD)
               .build();
       byte[] encoded = ChangeLogWriter.encode(new ChangeLog(header, outgoing, List.of()));
+      options.snapshot().rememberPushedLog(header.getLogId());
       AppendResult result = options.store().append(options.collection(), working.cursor(), encoded);
       if (result instanceof AppendResult.Appended appended) {
         logBytesUp += encoded.length;
@@ -336,6 +347,7 @@ public final class SyncRun {
   }
 
   private void pull(WorkingState working) throws IOException {
+    Set<ByteString> pushedLogs = options.snapshot().pushedLogs();
     while (true) {
       List<LogEntry> entries =
           options.store().list(options.collection(), working.cursor(), LIST_BATCH);
@@ -358,7 +370,7 @@ public final class SyncRun {
                   + e.getMessage(),
               e);
         }
-        boolean own = log.header().getOriginDevice().equals(options.device());
+        boolean own = pushedLogs.contains(log.header().getLogId());
         if (!own) {
           refuseHostile(entry.sequence(), log);
         }
@@ -611,10 +623,7 @@ public final class SyncRun {
     if (a == null || b == null) {
       return a == b;
     }
-    return a.version().equals(b.version())
-        && a.item().getPath().equals(b.item().getPath())
-        && (a.item().getKind() != ItemKind.KIND_FILE
-            || a.item().getFile().getMode() == b.item().getFile().getMode());
+    return a.version().equals(b.version()) && a.item().getPath().equals(b.item().getPath());
   }
 
   private SnapshotEntry entryOf(Item item, dev.deltasync.engine.snapshot.@Nullable FileStat stat) {

@@ -106,7 +106,7 @@ final class WorkingState {
           batch.put(entry.get());
         }
       }
-      batch.cursor(cursor).commit();
+      batch.cursor(cursor).forgetPushedLogs().commit();
     }
   }
 }

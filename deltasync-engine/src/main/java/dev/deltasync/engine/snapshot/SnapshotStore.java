@@ -14,8 +14,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -97,6 +100,39 @@ public final class SnapshotStore implements AutoCloseable {
       }
     } catch (SQLException e) {
       throw failure("read the cursor", e);
+    }
+  }
+
+  private static final String PUSHED_LOG = "pushed-log:";
+
+  /**
+   * Records, durably and at once, the id of a log this device is about to append. After a crash
+   * between the append and the commit, the next sync recognises the log as its own by this id (not
+   * by the device name, which another device may share). {@link Batch#commit()} forgets them.
+   */
+  public void rememberPushedLog(ByteString logId) throws IOException {
+    try (PreparedStatement statement =
+        connection.prepareStatement("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)")) {
+      statement.setString(1, PUSHED_LOG + HexFormat.of().formatHex(logId.toByteArray()));
+      statement.setBytes(2, logId.toByteArray());
+      statement.executeUpdate();
+    } catch (SQLException e) {
+      throw failure("remember a pushed log", e);
+    }
+  }
+
+  /** The ids of logs this device appended (or tried to) since the last commit. */
+  public Set<ByteString> pushedLogs() throws IOException {
+    Set<ByteString> ids = new HashSet<>();
+    try (PreparedStatement query =
+            connection.prepareStatement("SELECT value FROM meta WHERE key LIKE 'pushed-log:%'");
+        ResultSet result = query.executeQuery()) {
+      while (result.next()) {
+        ids.add(ByteString.copyFrom(result.getBytes(1)));
+      }
+      return ids;
+    } catch (SQLException e) {
+      throw failure("read pushed logs", e);
     }
   }
 
@@ -225,6 +261,17 @@ public final class SnapshotStore implements AutoCloseable {
         return this;
       } catch (SQLException e) {
         throw failure("remove item " + itemId, e);
+      }
+    }
+
+    /** Forgets the pushed logs ({@link #rememberPushedLog}): the cursor now covers them. */
+    public Batch forgetPushedLogs() throws IOException {
+      try (PreparedStatement statement =
+          connection.prepareStatement("DELETE FROM meta WHERE key LIKE 'pushed-log:%'")) {
+        statement.executeUpdate();
+        return this;
+      } catch (SQLException e) {
+        throw failure("forget pushed logs", e);
       }
     }
 

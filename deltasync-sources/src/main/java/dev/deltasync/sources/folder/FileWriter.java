@@ -219,6 +219,7 @@ final class FileWriter {
         }
         out.force(true);
       }
+      keepPermissions(dest, temp);
       setExecutable(temp, ItemVersions.isExecutable(body.getMode()));
       if (body.getMtimeNanos() != 0) {
         Files.setLastModifiedTime(temp, FileTime.from(body.getMtimeNanos(), TimeUnit.NANOSECONDS));
@@ -226,6 +227,18 @@ final class FileWriter {
       rename(temp, dest);
     } finally {
       Files.deleteIfExists(temp);
+    }
+  }
+
+  /** A new version of a local file keeps the file's permissions; only +x is synced. */
+  private static void keepPermissions(Path existing, Path temp) throws IOException {
+    try {
+      if (Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+        Files.setPosixFilePermissions(
+            temp, Files.getPosixFilePermissions(existing, LinkOption.NOFOLLOW_LINKS));
+      }
+    } catch (UnsupportedOperationException e) {
+      // No POSIX permissions on this file system.
     }
   }
 

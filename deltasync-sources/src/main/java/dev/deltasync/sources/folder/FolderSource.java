@@ -2,6 +2,7 @@ package dev.deltasync.sources.folder;
 
 import dev.deltasync.engine.ApplyResult;
 import dev.deltasync.engine.ContentReader;
+import dev.deltasync.engine.ItemVersions;
 import dev.deltasync.engine.ScanContext;
 import dev.deltasync.engine.Source;
 import dev.deltasync.engine.SyncException;
@@ -154,7 +155,8 @@ public final class FolderSource implements Source {
             attrs instanceof PosixFileAttributes posix
                 ? FileReader.mode(posix)
                 : known.item().getFile().getMode();
-        if (mode != known.item().getFile().getMode()) {
+        if (ItemVersions.isExecutable(mode)
+            != ItemVersions.isExecutable(known.item().getFile().getMode())) {
           Item item =
               known.item().toBuilder()
                   .setFile(known.item().getFile().toBuilder().setMode(mode))

@@ -255,4 +255,50 @@ class FolderSyncScenarioTest {
     assertThat(a.exists("build/other.o")).isFalse();
     assertThat(a.read("build/out.o")).isEqualTo("local only");
   }
+
+  @Test
+  void twoDevicesWithTheSameNameDoNotTakeEachOthersLogsForTheirOwn() throws IOException {
+    Device old = new Device("laptop", base.resolve("old"), store);
+    Device reinstalled = new Device("laptop", base.resolve("new"), store);
+    old.write("report.txt", "draft");
+    old.sync();
+    reinstalled.sync();
+    assertThat(reinstalled.read("report.txt")).isEqualTo("draft");
+    reinstalled.write("keep.txt", "new machine");
+    reinstalled.sync();
+    old.sync();
+    assertThat(old.read("keep.txt")).isEqualTo("new machine");
+    assertThat(old.tree()).isEqualTo(reinstalled.tree());
+  }
+
+  @Test
+  void onlyTheExecutableBitOfTheModeIsSynced() throws IOException {
+    Path secret = a.write("secret.txt", "psst");
+    a.sync();
+    b.sync();
+    Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+    SyncResult chmod = a.sync();
+    assertThat(chmod.sent()).as("a permission change other than +x is local").isZero();
+    Files.setPosixFilePermissions(
+        b.folder.resolve("secret.txt"), PosixFilePermissions.fromString("rw-rw-r--"));
+    assertThat(b.sync().sent()).isZero();
+    assertThat(Files.getPosixFilePermissions(secret))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+  }
+
+  @Test
+  void theDeleteSafeguardCountsOnlyThisDevicesOwnDeletes() throws IOException {
+    for (int i = 0; i < 10; i++) {
+      a.write("f" + i, "x" + i);
+    }
+    a.sync();
+    b.sync();
+    for (int i = 0; i < 10; i++) {
+      Files.delete(a.folder.resolve("f" + i));
+    }
+    a.sync(o -> o.withAllowMassDelete(true));
+    SyncResult got = b.sync();
+    assertThat(got.applied()).isEqualTo(10);
+    assertThat(b.tree()).isEmpty();
+  }
 }
