@@ -384,6 +384,8 @@ public final class SyncRun {
 
   /** Checks every path of a log before any of it is applied; one bad path refuses it whole. */
   private void refuseHostile(long sequence, ChangeLog log) throws IOException {
+    // Symbolic links the log itself creates count too: nothing may be written through them.
+    Set<String> links = new HashSet<>();
     for (int i = 0; i < log.changes().size(); i++) {
       Change change = log.changes().get(i);
       for (String path : List.of(change.getPath(), change.getFromPath())) {
@@ -391,6 +393,16 @@ public final class SyncRun {
           continue;
         }
         String why = options.source().refuse(path);
+        for (int slash = path.indexOf('/');
+            why == null && slash > 0;
+            slash = path.indexOf('/', slash + 1)) {
+          if (links.contains(options.source().pathKey(path.substring(0, slash)))) {
+            why =
+                "goes through the symbolic link "
+                    + path.substring(0, slash)
+                    + " the same log makes";
+          }
+        }
         if (why != null) {
           throw new SyncException(
               "log "
@@ -407,6 +419,9 @@ public final class SyncRun {
                   + why
                   + ". Remove the device that wrote it, or the log, before syncing again.");
         }
+      }
+      if (change.getKind() == ItemKind.KIND_SYMLINK && !change.getPath().isEmpty()) {
+        links.add(options.source().pathKey(change.getPath()));
       }
     }
   }

@@ -3,6 +3,7 @@ package dev.deltasync.sources.folder;
 import dev.deltasync.engine.ApplyResult;
 import dev.deltasync.engine.ContentReader;
 import dev.deltasync.engine.ItemVersions;
+import dev.deltasync.engine.SyncException;
 import dev.deltasync.engine.snapshot.FileStat;
 import dev.deltasync.engine.snapshot.SnapshotEntry;
 import dev.deltasync.engine.store.ChunkId;
@@ -70,6 +71,7 @@ final class FileWriter {
             ApplyResult.Reason.PATH_TAKEN, target.getPath() + " is taken by a local item");
       }
     }
+    requireRealParents(dest);
     Path parent = dest.getParent();
     if (parent != null) {
       Files.createDirectories(parent);
@@ -114,6 +116,7 @@ final class FileWriter {
 
   ApplyResult remove(SnapshotEntry expected) throws IOException {
     Path path = root.resolve(expected.item().getPath());
+    requireRealParents(path);
     if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
       return new ApplyResult.Applied(null);
     }
@@ -130,6 +133,22 @@ final class FileWriter {
     Files.delete(path);
     syncDirectory(path.getParent());
     return new ApplyResult.Applied(null);
+  }
+
+  /**
+   * Refuses, right before a write, any path whose directories include a symbolic link: the last
+   * line of defence against writing outside the folder, whatever the engine checked before.
+   */
+  private void requireRealParents(Path target) throws IOException {
+    for (Path dir = target.getParent(); dir != null && !dir.equals(root); dir = dir.getParent()) {
+      if (Files.isSymbolicLink(dir)) {
+        throw new SyncException(
+            "refusing to write "
+                + root.relativize(target)
+                + ": it goes through the symbolic link "
+                + root.relativize(dir));
+      }
+    }
   }
 
   /** Why the local object no longer matches {@code expected}, or null when it does. */

@@ -19,6 +19,7 @@ import dev.deltasync.format.v1.FileBody;
 import dev.deltasync.format.v1.Item;
 import dev.deltasync.format.v1.ItemKind;
 import dev.deltasync.format.v1.LogHeader;
+import dev.deltasync.format.v1.SymlinkBody;
 import dev.deltasync.testkit.InMemoryLogStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -103,5 +105,54 @@ class HostileLogTest {
     assertThat(victim.exists("harmless.txt")).as("nothing of the log is applied").isFalse();
     assertThat(Files.list(base.resolve("outside"))).isEmpty();
     assertThat(victim.read("keep.txt")).isEqualTo("mine");
+  }
+
+  @Test
+  void aLogCannotWriteThroughASymlinkItCreatesItself() throws IOException {
+    Item link =
+        Item.newBuilder()
+            .setId("link-id")
+            .setKind(ItemKind.KIND_SYMLINK)
+            .setPath("d")
+            .setSymlink(SymlinkBody.newBuilder().setTarget(base.resolve("outside").toString()))
+            .build();
+    Change addLink =
+        Change.newBuilder()
+            .setType(ChangeType.CHANGE_ADD)
+            .setItemId("link-id")
+            .setKind(ItemKind.KIND_SYMLINK)
+            .setPath("d")
+            .setNewVersion(ItemVersions.of(link))
+            .setItem(link)
+            .build();
+    byte[] data = "pwned".getBytes(StandardCharsets.UTF_8);
+    ChunkId id = ChunkId.sha256(data);
+    store.putPack(List.of(new StoredChunk(id, data)));
+    FileBody body =
+        FileBody.newBuilder()
+            .setSize(data.length)
+            .addChunks(ChunkRef.newBuilder().setId(id.toByteString()).setLength(data.length))
+            .build();
+    byte[] logId = new byte[16];
+    logId[0] = 9;
+    LogHeader header =
+        LogHeader.newBuilder()
+            .setUser("alice")
+            .setCollection("docs")
+            .setOriginDevice("mallory")
+            .setLogId(ByteString.copyFrom(logId))
+            .setBaseSequence(store.head("docs"))
+            .setCompression(Compression.COMPRESSION_ZSTD)
+            .build();
+    store.append(
+        "docs",
+        store.head("docs"),
+        ChangeLogWriter.encode(
+            new ChangeLog(header, List.of(addLink, add("x-id", "d/x", body)), List.of())));
+    assertThatThrownBy(() -> victim.sync())
+        .isInstanceOf(SyncException.class)
+        .hasMessageContaining("goes through the symbolic link d the same log makes");
+    assertThat(victim.exists("d")).isFalse();
+    assertThat(Files.list(base.resolve("outside"))).isEmpty();
   }
 }
