@@ -97,16 +97,20 @@ final class FileWriter {
         return new ApplyResult.Applied(null);
       }
       case KIND_FILE -> {
+        FileStat written;
         if (moving && src != null && sameContent) {
+          written = FileReader.stat(FileReader.attributes(src)); // a rename keeps inode and mtime
           rename(src, dest); // same content: a rename, no copy
         } else {
-          writeFile(dest, target.getFile(), localContent(src, expected, content));
+          written = writeFile(dest, target.getFile(), localContent(src, expected, content));
           if (moving && src != null) {
             Files.deleteIfExists(src);
             syncDirectory(src.getParent());
           }
         }
-        return new ApplyResult.Applied(FileReader.stat(FileReader.attributes(dest)));
+        // The stat of what was written, taken before the rename: a user's write right after it
+        // then shows as a change at the next scan instead of passing for ours.
+        return new ApplyResult.Applied(written);
       }
       default ->
           throw new IOException(
@@ -158,12 +162,8 @@ final class FileWriter {
       return new ApplyResult.LocalChanged(
           ApplyResult.Reason.MISSING, expected.item().getPath() + " was deleted locally");
     }
-    FileStat known = expected.stat();
-    if (expected.item().getKind() == ItemKind.KIND_FILE
-        && known != null
-        && known.equals(FileReader.stat(FileReader.attributes(path)))) {
-      return null;
-    }
+    // Before anything is replaced or deleted the content is compared, never only the stat: a
+    // write that keeps size and mtime (touch -r, rsync --inplace -t) must not be lost.
     SnapshotEntry now = reader.read(path, expected.item().getPath(), null);
     if (now == null
         || now.item().getKind() != expected.item().getKind()
@@ -209,7 +209,7 @@ final class FileWriter {
     };
   }
 
-  private void writeFile(Path dest, FileBody body, ContentReader content) throws IOException {
+  private FileStat writeFile(Path dest, FileBody body, ContentReader content) throws IOException {
     Path temp = temp(dest);
     try {
       long written = 0;
@@ -243,7 +243,9 @@ final class FileWriter {
       if (body.getMtimeNanos() != 0) {
         Files.setLastModifiedTime(temp, FileTime.from(body.getMtimeNanos(), TimeUnit.NANOSECONDS));
       }
+      FileStat stat = FileReader.stat(FileReader.attributes(temp));
       rename(temp, dest);
+      return stat;
     } finally {
       Files.deleteIfExists(temp);
     }

@@ -6,6 +6,7 @@ import dev.deltasync.engine.ItemVersions;
 import dev.deltasync.engine.ScanContext;
 import dev.deltasync.engine.Source;
 import dev.deltasync.engine.SyncException;
+import dev.deltasync.engine.snapshot.FileStat;
 import dev.deltasync.engine.snapshot.SnapshotEntry;
 import dev.deltasync.format.ItemPaths;
 import dev.deltasync.format.v1.Item;
@@ -45,6 +46,14 @@ public final class FolderSource implements Source {
   private final FileWriter writer;
 
   private IgnoreRules ignoreRules = IgnoreRules.none();
+
+  /**
+   * A file modified this close to the scan may be written again within the same mtime tick without
+   * its stat changing; its stat is not cached, so the next scan reads it again.
+   */
+  private static final long RACY_NANOS = 2_000_000_000L;
+
+  private long scanStartNanos;
 
   private FolderSource(Path root, PathKeys keys) {
     this.root = root;
@@ -92,6 +101,7 @@ public final class FolderSource implements Source {
       FileWriter.createMarker(marker);
     }
     ignoreRules = IgnoreRules.load(root);
+    scanStartNanos = System.currentTimeMillis() * 1_000_000L;
     walk(context);
   }
 
@@ -169,6 +179,10 @@ public final class FolderSource implements Source {
     }
     SnapshotEntry entry = reader.read(file, path, context::content);
     if (entry != null) {
+      FileStat stat = entry.stat();
+      if (stat != null && stat.mtimeNanos() >= scanStartNanos - RACY_NANOS) {
+        entry = new SnapshotEntry(entry.item(), entry.version(), entry.pathKey(), null);
+      }
       context.found(entry);
     }
   }

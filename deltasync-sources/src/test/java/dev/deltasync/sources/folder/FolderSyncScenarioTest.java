@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Random;
@@ -300,5 +301,25 @@ class FolderSyncScenarioTest {
     SyncResult got = b.sync();
     assertThat(got.applied()).isEqualTo(10);
     assertThat(b.tree()).isEmpty();
+  }
+
+  @Test
+  void anEditThatKeepsSizeAndMtimeIsNeverOverwrittenSilently() throws IOException {
+    Path file = a.write("photo.meta", "AAAA");
+    FileTime old = FileTime.fromMillis(1_600_000_000_000L);
+    Files.setLastModifiedTime(file, old);
+    a.sync();
+    b.sync();
+    Files.writeString(file, "BBBB"); // same size, and the old mtime put back (touch -r)
+    Files.setLastModifiedTime(file, old);
+    a.sync();
+    b.write("photo.meta", "CCCC");
+    b.sync();
+    a.sync(); // finds its unsent edit before writing B's over it: B's goes to a conflict copy
+    a.sync(); // and now sends its own
+    b.sync();
+    assertThat(a.tree()).isEqualTo(b.tree());
+    assertThat(b.read("photo.meta")).isEqualTo("BBBB");
+    assertThat(a.tree().values()).contains("BBBB", "CCCC");
   }
 }
