@@ -430,6 +430,15 @@ public final class SyncRun {
       throws IOException {
     String id = remote.getItemId();
     SnapshotEntry base = working.byId(id);
+    if (base != null
+        && remote.getType() != ChangeType.CHANGE_ADD
+        && !remote.getBaseVersion().equals(base.version())) {
+      throw new SyncException(
+          "the store's logs do not follow from this device's state: a change of item "
+              + id
+              + " was made to another version than this device has; the snapshot may be"
+              + " damaged: move the collection's snapshot away to start this collection afresh");
+    }
     Item targetItem;
     try {
       targetItem = ChangeMath.apply(remote, base == null ? null : base.item());
@@ -547,7 +556,7 @@ public final class SyncRun {
     boolean held = heldByAnother(working, target, id);
     setState(working, id, target);
     if (held) {
-      moveAside(target, header);
+      moveAside(target, header, base);
       return;
     }
     ApplyResult result = options.source().put(base, target.item(), content);
@@ -562,10 +571,10 @@ public final class SyncRun {
         if (base != null) {
           placeRemote(working, id, null, target, header); // gone here: it comes back
         } else {
-          moveAside(target, header);
+          moveAside(target, header, null);
         }
       }
-      case PATH_TAKEN -> moveAside(target, header);
+      case PATH_TAKEN -> moveAside(target, header, base);
       case CHANGED -> conflictCopy(target, header); // the local edit keeps the item
     }
   }
@@ -657,7 +666,7 @@ public final class SyncRun {
     if (item.getPath().isEmpty()) {
       String uid =
           item.getUid() + "-conflict-" + header.getOriginDevice() + "-" + header.getCreatedMillis();
-      placeCopy(item.toBuilder().setId(uid).setUid(uid).build(), null);
+      placeCopy(item.toBuilder().setId(uid).setUid(uid).build(), null, null);
       return;
     }
     for (int attempt = 0; attempt < 100; attempt++) {
@@ -665,7 +674,7 @@ public final class SyncRun {
           ConflictNames.of(
               item.getPath(), header.getOriginDevice(), header.getCreatedMillis(), attempt);
       Item copy = item.toBuilder().setId(options.newIds().get()).setPath(path).build();
-      if (placeCopy(copy, null)) {
+      if (placeCopy(copy, null, null)) {
         return;
       }
     }
@@ -673,7 +682,8 @@ public final class SyncRun {
   }
 
   /** Moves the store's item aside to a conflict name, here and (by a pushed move) everywhere. */
-  private void moveAside(SnapshotEntry remote, LogHeader header) throws IOException {
+  private void moveAside(SnapshotEntry remote, LogHeader header, @Nullable SnapshotEntry local)
+      throws IOException {
     conflicts++;
     Item item = remote.item();
     for (int attempt = 0; attempt < 100; attempt++) {
@@ -681,7 +691,7 @@ public final class SyncRun {
           ConflictNames.of(
               item.getPath(), header.getOriginDevice(), header.getCreatedMillis(), attempt);
       Item moved = item.toBuilder().setPath(path).build();
-      if (placeCopy(moved, remote)) {
+      if (placeCopy(moved, remote, local)) {
         return;
       }
     }
@@ -692,7 +702,9 @@ public final class SyncRun {
    * Writes {@code copy} locally and records it as a local change from {@code storeState}. Returns
    * false when its name is taken.
    */
-  private boolean placeCopy(Item copy, @Nullable SnapshotEntry storeState) throws IOException {
+  private boolean placeCopy(
+      Item copy, @Nullable SnapshotEntry storeState, @Nullable SnapshotEntry localBase)
+      throws IOException {
     WorkingState working = java.util.Objects.requireNonNull(state);
     SnapshotEntry entry = entryOf(copy, null);
     String key = entry.pathKey();
@@ -715,7 +727,11 @@ public final class SyncRun {
         return false;
       }
     }
-    ApplyResult result = options.source().put(null, copy, content);
+    // The item's local copy, where there is one, is moved (not copied) to the new name.
+    ApplyResult result = localBase == null ? null : options.source().put(localBase, copy, content);
+    if (!(result instanceof ApplyResult.Applied)) {
+      result = options.source().put(null, copy, content);
+    }
     if (!(result instanceof ApplyResult.Applied done)) {
       return false;
     }

@@ -202,7 +202,7 @@ public final class FolderSource implements Source {
     if (path.indexOf('\\') >= 0 && !root.getFileSystem().getSeparator().equals("/")) {
       return "contains a backslash, a separator on this system";
     }
-    if (ReservedNames.isReserved(path)) {
+    if (ReservedNames.isReserved(path) || ReservedNames.isReserved(keys.of(path))) {
       return "names one of deltasync's own files";
     }
     Path parent = root.resolve(path).getParent();
