@@ -14,7 +14,8 @@ import java.util.Set;
 
 /**
  * Collects content offered during a scan and sends the store what it lacks, in packs of about
- * {@link #PACK_BYTES}. Memory is bounded by two packs' worth of chunks.
+ * {@link #PACK_BYTES}. Memory holds one pack's worth of chunk data, plus the ids of every chunk
+ * offered in this sync (to skip repeats).
  */
 final class ContentUploader {
   static final int PACK_BYTES = 4 * 1024 * 1024;

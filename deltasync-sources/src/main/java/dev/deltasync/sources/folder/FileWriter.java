@@ -74,11 +74,11 @@ final class FileWriter {
     requireRealParents(dest);
     Path parent = dest.getParent();
     if (parent != null) {
-      Files.createDirectories(parent);
+      createDirectoriesDurably(parent);
     }
     switch (target.getKind()) {
       case KIND_DIRECTORY -> {
-        Files.createDirectories(dest);
+        createDirectoriesDurably(dest);
         if (moving
             && src != null
             && Files.isDirectory(src, LinkOption.NOFOLLOW_LINKS)
@@ -297,6 +297,28 @@ final class FileWriter {
       Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
     }
     syncDirectory(to.getParent());
+  }
+
+  /**
+   * Creates the missing directories one level at a time and fsyncs each new one's parent, so a
+   * power loss after the snapshot commit cannot take back a directory the snapshot lists.
+   */
+  private void createDirectoriesDurably(Path dir) throws IOException {
+    if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    Path parent = dir.getParent();
+    if (parent != null && !parent.equals(root)) {
+      createDirectoriesDurably(parent);
+    }
+    try {
+      Files.createDirectory(dir);
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+        throw e;
+      }
+    }
+    syncDirectory(parent);
   }
 
   static void syncDirectory(@Nullable Path dir) {

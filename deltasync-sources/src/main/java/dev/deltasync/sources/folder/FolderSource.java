@@ -129,6 +129,7 @@ public final class FolderSource implements Source {
         String name = child.getFileName().toString();
         String path = next.getValue().isEmpty() ? name : next.getValue() + "/" + name;
         if (ReservedNames.isReserved(path)) {
+          removeLeftover(child, name);
           continue;
         }
         BasicFileAttributes attrs;
@@ -150,6 +151,24 @@ public final class FolderSource implements Source {
       }
     }
   }
+
+  /** Deletes a temporary file an interrupted write left behind an hour or more ago. */
+  private static void removeLeftover(Path file, String name) throws IOException {
+    if (!name.startsWith(ReservedNames.TEMP_PREFIX)) {
+      return;
+    }
+    try {
+      BasicFileAttributes attrs = FileReader.attributes(file);
+      long ageMillis = System.currentTimeMillis() - attrs.lastModifiedTime().toMillis();
+      if (!attrs.isDirectory() && ageMillis > LEFTOVER_MILLIS) {
+        Files.deleteIfExists(file);
+      }
+    } catch (NoSuchFileException e) {
+      // gone already
+    }
+  }
+
+  private static final long LEFTOVER_MILLIS = 3_600_000L;
 
   private void visit(Path file, String path, BasicFileAttributes attrs, ScanContext context)
       throws IOException {

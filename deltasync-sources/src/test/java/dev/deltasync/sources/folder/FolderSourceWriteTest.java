@@ -143,4 +143,18 @@ class FolderSourceWriteTest {
       assertThat(source.refuse("a/b.txt")).isNull();
     }
   }
+
+  @Test
+  void temporaryFilesLeftByACrashAreNeverSyncedAndOldOnesAreRemoved() throws IOException {
+    dev.deltasync.testkit.InMemoryLogStore store =
+        new dev.deltasync.testkit.InMemoryLogStore("alice");
+    Device device = new Device("laptop", dir, store);
+    Path old = device.write(".deltasync-tmp-crashed", "half a file");
+    Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.fromMillis(1_000_000_000_000L));
+    Path fresh = device.write("sub/.deltasync-tmp-writing-now", "being written");
+    device.write("real.txt", "content");
+    assertThat(device.sync().sent()).as("only real.txt and sub").isEqualTo(2);
+    assertThat(old).doesNotExist();
+    assertThat(fresh).exists();
+  }
 }
