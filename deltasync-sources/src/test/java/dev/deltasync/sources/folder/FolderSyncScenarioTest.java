@@ -91,7 +91,7 @@ class FolderSyncScenarioTest {
 
   @Test
   void aSmallEditInTheMiddleOfABigFileSendsASmallLog() throws IOException {
-    byte[] big = new byte[64 * 1024 * 1024];
+    byte[] big = new byte[200 * 1024 * 1024];
     new Random(2).nextBytes(big);
     Path file = a.write("disk.img", big);
     a.sync();

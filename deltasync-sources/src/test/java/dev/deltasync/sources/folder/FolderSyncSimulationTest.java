@@ -246,10 +246,13 @@ class FolderSyncSimulationTest {
         Files.delete(file);
         trace.add(device.name + " delete " + device.folder.relativize(file));
       } else {
+        String from = device.folder.relativize(file).toString();
         String to =
-            DIRS[random.nextInt(DIRS.length)]
-                + NAMES[random.nextInt(NAMES.length)]
-                + (op == 9 ? "" : "-renamed");
+            random.nextInt(4) == 0
+                ? caseChanged(from) // a case-only rename
+                : DIRS[random.nextInt(DIRS.length)]
+                    + NAMES[random.nextInt(NAMES.length)]
+                    + (op == 9 ? "" : "-renamed");
         if (!device.exists(to) && !blocked(device, to)) {
           Path target = device.folder.resolve(to);
           Files.createDirectories(target.getParent());
@@ -257,6 +260,16 @@ class FolderSyncSimulationTest {
           trace.add(device.name + " rename " + device.folder.relativize(file) + " -> " + to);
         }
       }
+    }
+
+    static String caseChanged(String path) {
+      int slash = path.lastIndexOf('/');
+      char first = path.charAt(slash + 1);
+      char flipped =
+          Character.isUpperCase(first)
+              ? Character.toLowerCase(first)
+              : Character.toUpperCase(first);
+      return path.substring(0, slash + 1) + flipped + path.substring(slash + 2);
     }
 
     /** Whether a parent of {@code path} exists as a file, so it cannot be created. */
