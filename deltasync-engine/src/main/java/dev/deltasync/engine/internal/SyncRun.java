@@ -86,6 +86,10 @@ public final class SyncRun {
             options.snapshot(),
             uploader,
             (now, before) -> {
+              if (now == before) {
+                seen.add(before.item().getId()); // reported from the stat cache: unchanged
+                return;
+              }
               if (before == null || before.item().getKind() != now.item().getKind()) {
                 added.add(now);
                 return;
