@@ -12,6 +12,8 @@ import java.util.List;
  * @param bytesUp bytes sent to the store: change logs and new content
  * @param bytesDown bytes fetched from the store: change logs and content
  * @param cursor the store sequence this device has now applied
+ * @param warnings local items this sync could not sync, and why (e.g. two names the file system
+ *     treats as one)
  */
 public record SyncResult(
     int sent,
@@ -20,8 +22,10 @@ public record SyncResult(
     List<String> conflictCopies,
     long bytesUp,
     long bytesDown,
-    long cursor) {
+    long cursor,
+    List<String> warnings) {
   public SyncResult {
     conflictCopies = List.copyOf(conflictCopies);
+    warnings = List.copyOf(warnings);
   }
 }

@@ -57,7 +57,8 @@ final class LocalScan implements ScanContext {
           "'"
               + item.item().getPath()
               + item.item().getUid()
-              + "' clashes with another local item of the same name; it is not synced");
+              + "' is not synced: another local item has a name this file system treats as the"
+              + " same (case or Unicode normalization), or the same UID; rename one of them");
       return;
     }
     SnapshotEntry before;

@@ -47,6 +47,7 @@ public final class SyncRun {
   private final StoreContent content;
   private final LocalChanges local = new LocalChanges();
   private final List<String> conflictCopies = new ArrayList<>();
+  private final List<String> warnings = new ArrayList<>();
   private @Nullable WorkingState state;
   private int sent;
   private int applied;
@@ -73,7 +74,8 @@ public final class SyncRun {
         conflictCopies,
         logBytesUp + uploader.bytesUp(),
         logBytesDown + content.bytesDown(),
-        working.cursor());
+        working.cursor(),
+        warnings);
   }
 
   // ---- scan and diff ------------------------------------------------------------------------
@@ -104,6 +106,7 @@ public final class SyncRun {
             });
     options.snapshot().reading(() -> options.source().scan(scan));
     uploader.flush();
+    warnings.addAll(scan.problems());
     List<SnapshotEntry> deleted = new ArrayList<>();
     if (seen.size() == options.snapshot().size()) {
       matchMoves(added, deleted); // every item was seen: nothing was deleted

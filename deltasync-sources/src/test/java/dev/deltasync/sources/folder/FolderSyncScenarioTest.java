@@ -322,4 +322,18 @@ class FolderSyncScenarioTest {
     assertThat(b.read("photo.meta")).isEqualTo("BBBB");
     assertThat(a.tree().values()).contains("BBBB", "CCCC");
   }
+
+  @Test
+  void namesThatDifferOnlyInUnicodeNormalizationAreReportedNotMixedUp() throws IOException {
+    a.write("Caf\u00e9.txt", "composed");
+    a.write("Cafe\u0301.txt", "decomposed");
+    SyncResult result = a.sync();
+    assertThat(result.warnings())
+        .singleElement()
+        .asString()
+        .contains("is not synced")
+        .contains("Unicode normalization");
+    b.sync();
+    assertThat(b.tree()).hasSize(1);
+  }
 }
