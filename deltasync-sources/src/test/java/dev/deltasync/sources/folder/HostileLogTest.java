@@ -50,19 +50,26 @@ class HostileLogTest {
 
   /** Appends a log from device "mallory" that adds a harmless file, then a file at {@code path}. */
   void appendEvil(String path) throws IOException {
+    FileBody body = storedContent();
+    appendFromMallory(
+        List.of(add("harmless-id", "harmless.txt", body), add("evil-id", path, body)));
+  }
+
+  /** Puts a small content chunk in the store and returns a file body made of it. */
+  FileBody storedContent() throws IOException {
     byte[] data = "pwned".getBytes(StandardCharsets.UTF_8);
     ChunkId id = ChunkId.sha256(data);
     store.putPack(List.of(new StoredChunk(id, data)));
-    FileBody body =
-        FileBody.newBuilder()
-            .setSize(data.length)
-            .setMode(0644)
-            .addChunks(ChunkRef.newBuilder().setId(id.toByteString()).setLength(data.length))
-            .build();
-    List<Change> changes =
-        List.of(add("harmless-id", "harmless.txt", body), add("evil-id", path, body));
+    return FileBody.newBuilder()
+        .setSize(data.length)
+        .setMode(0644)
+        .addChunks(ChunkRef.newBuilder().setId(id.toByteString()).setLength(data.length))
+        .build();
+  }
+
+  void appendFromMallory(List<Change> changes) throws IOException {
     byte[] logId = new byte[16];
-    logId[0] = 7;
+    logId[0] = (byte) (store.head("docs") + 1);
     LogHeader header =
         LogHeader.newBuilder()
             .setUser("alice")
@@ -125,30 +132,7 @@ class HostileLogTest {
             .setNewVersion(ItemVersions.of(link))
             .setItem(link)
             .build();
-    byte[] data = "pwned".getBytes(StandardCharsets.UTF_8);
-    ChunkId id = ChunkId.sha256(data);
-    store.putPack(List.of(new StoredChunk(id, data)));
-    FileBody body =
-        FileBody.newBuilder()
-            .setSize(data.length)
-            .addChunks(ChunkRef.newBuilder().setId(id.toByteString()).setLength(data.length))
-            .build();
-    byte[] logId = new byte[16];
-    logId[0] = 9;
-    LogHeader header =
-        LogHeader.newBuilder()
-            .setUser("alice")
-            .setCollection("docs")
-            .setOriginDevice("mallory")
-            .setLogId(ByteString.copyFrom(logId))
-            .setBaseSequence(store.head("docs"))
-            .setCompression(Compression.COMPRESSION_ZSTD)
-            .build();
-    store.append(
-        "docs",
-        store.head("docs"),
-        ChangeLogWriter.encode(
-            new ChangeLog(header, List.of(addLink, add("x-id", "d/x", body)), List.of())));
+    appendFromMallory(List.of(addLink, add("x-id", "d/x", storedContent())));
     assertThatThrownBy(() -> victim.sync())
         .isInstanceOf(SyncException.class)
         .hasMessageContaining("goes through the symbolic link d the same log makes");
