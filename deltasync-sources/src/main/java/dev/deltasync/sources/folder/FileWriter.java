@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -47,6 +48,7 @@ final class FileWriter {
       throws IOException {
     Path dest = root.resolve(target.getPath());
     Path src = null;
+    FileStat checked = null; // the local item's stat when it was found unchanged
     boolean moving = false;
     boolean sameContent = false;
     if (expected != null) {
@@ -57,6 +59,7 @@ final class FileWriter {
       if (changed != null) {
         return changed;
       }
+      checked = FileReader.stat(FileReader.attributes(src));
     }
     if (expected == null || moving) {
       if (Files.exists(dest, LinkOption.NOFOLLOW_LINKS)) {
@@ -97,20 +100,42 @@ final class FileWriter {
         return new ApplyResult.Applied(null);
       }
       case KIND_FILE -> {
-        FileStat written;
         if (moving && src != null && sameContent) {
-          written = FileReader.stat(FileReader.attributes(src)); // a rename keeps inode and mtime
-          rename(src, dest); // same content: a rename, no copy
-        } else {
-          written = writeFile(dest, target.getFile(), localContent(src, expected, content));
-          if (moving && src != null) {
+          // Same content: a rename, no copy; published without replacing anything.
+          FileStat kept = FileReader.stat(FileReader.attributes(src)); // inode and mtime survive
+          if (!publishNew(src, dest)) {
+            return taken(target);
+          }
+          syncDirectory(src.getParent());
+          return new ApplyResult.Applied(kept);
+        }
+        Path temp = temp(dest);
+        try {
+          FileStat written =
+              writeTemp(temp, dest, target.getFile(), localContent(src, expected, content));
+          if (expected == null || moving) {
+            if (!publishNew(temp, dest)) {
+              return taken(target);
+            }
+          } else if (!FileReader.stat(FileReader.attributes(dest)).equals(checked)) {
+            // Written to by the user while the new version was being made: keep theirs.
+            return new ApplyResult.LocalChanged(
+                ApplyResult.Reason.CHANGED, target.getPath() + " was changed locally");
+          } else {
+            rename(temp, dest);
+          }
+          if (moving
+              && src != null
+              && FileReader.stat(FileReader.attributes(src)).equals(checked)) {
             Files.deleteIfExists(src);
             syncDirectory(src.getParent());
           }
+          // The stat of what was written, taken before it became visible: a user's write right
+          // after it then shows as a change at the next scan instead of passing for ours.
+          return new ApplyResult.Applied(written);
+        } finally {
+          Files.deleteIfExists(temp);
         }
-        // The stat of what was written, taken before the rename: a user's write right after it
-        // then shows as a change at the next scan instead of passing for ours.
-        return new ApplyResult.Applied(written);
       }
       default ->
           throw new IOException(
@@ -209,46 +234,69 @@ final class FileWriter {
     };
   }
 
-  private FileStat writeFile(Path dest, FileBody body, ContentReader content) throws IOException {
-    Path temp = temp(dest);
-    try {
-      long written = 0;
-      try (FileChannel out =
-          FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        for (ChunkRef ref : body.getChunksList()) {
-          byte[] data = content.chunk(ChunkId.of(ref.getId()));
-          if (data.length != ref.getLength()) {
-            throw new IOException(
-                "chunk "
-                    + ChunkId.of(ref.getId())
-                    + " has "
-                    + data.length
-                    + " bytes, not "
-                    + ref.getLength());
-          }
-          ByteBuffer buffer = ByteBuffer.wrap(data);
-          while (buffer.hasRemaining()) {
-            out.write(buffer);
-          }
-          written += data.length;
-        }
-        if (written != body.getSize()) {
+  /** Writes the new content to {@code temp} (fsynced, with mode and mtime) and returns its stat. */
+  private FileStat writeTemp(Path temp, Path dest, FileBody body, ContentReader content)
+      throws IOException {
+    long written = 0;
+    try (FileChannel out =
+        FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      for (ChunkRef ref : body.getChunksList()) {
+        byte[] data = content.chunk(ChunkId.of(ref.getId()));
+        if (data.length != ref.getLength()) {
           throw new IOException(
-              "content of " + dest + " adds up to " + written + " bytes, not " + body.getSize());
+              "chunk "
+                  + ChunkId.of(ref.getId())
+                  + " has "
+                  + data.length
+                  + " bytes, not "
+                  + ref.getLength());
         }
-        out.force(true);
+        ByteBuffer buffer = ByteBuffer.wrap(data);
+        while (buffer.hasRemaining()) {
+          out.write(buffer);
+        }
+        written += data.length;
       }
-      keepPermissions(dest, temp);
-      setExecutable(temp, ItemVersions.isExecutable(body.getMode()));
-      if (body.getMtimeNanos() != 0) {
-        Files.setLastModifiedTime(temp, FileTime.from(body.getMtimeNanos(), TimeUnit.NANOSECONDS));
+      if (written != body.getSize()) {
+        throw new IOException(
+            "content of " + dest + " adds up to " + written + " bytes, not " + body.getSize());
       }
-      FileStat stat = FileReader.stat(FileReader.attributes(temp));
-      rename(temp, dest);
-      return stat;
-    } finally {
-      Files.deleteIfExists(temp);
+      out.force(true);
     }
+    keepPermissions(dest, temp);
+    setExecutable(temp, ItemVersions.isExecutable(body.getMode()));
+    if (body.getMtimeNanos() != 0) {
+      Files.setLastModifiedTime(temp, FileTime.from(body.getMtimeNanos(), TimeUnit.NANOSECONDS));
+    }
+    return FileReader.stat(FileReader.attributes(temp));
+  }
+
+  /**
+   * Makes {@code from} visible as {@code to} only if nothing is there (a hard link fails when the
+   * name exists, where a rename would replace it), then removes {@code from}. Returns false when
+   * {@code to} is taken.
+   */
+  private static boolean publishNew(Path from, Path to) throws IOException {
+    try {
+      Files.createLink(to, from);
+    } catch (FileAlreadyExistsException e) {
+      return false;
+    } catch (UnsupportedOperationException | IOException e) {
+      if (Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
+        return false;
+      }
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE); // no hard links here: check, then move
+      syncDirectory(to.getParent());
+      return true;
+    }
+    Files.delete(from);
+    syncDirectory(to.getParent());
+    return true;
+  }
+
+  private static ApplyResult.LocalChanged taken(Item target) {
+    return new ApplyResult.LocalChanged(
+        ApplyResult.Reason.PATH_TAKEN, target.getPath() + " is taken by a local item");
   }
 
   /** A new version of a local file keeps the file's permissions; only +x is synced. */

@@ -157,4 +157,44 @@ class FolderSourceWriteTest {
     assertThat(old).doesNotExist();
     assertThat(fresh).exists();
   }
+
+  @Test
+  void aFileTheUserCreatesWhileANewOneIsWrittenIsNotReplaced() throws IOException {
+    try (FolderSource source = FolderSource.open(dir)) {
+      ContentReader userWritesMeanwhile =
+          id -> {
+            Files.writeString(dir.resolve("race.txt"), "the user's");
+            return stored().chunk(id);
+          };
+      ApplyResult result = source.put(null, file("race.txt", "remote"), userWritesMeanwhile);
+      assertThat(result).isInstanceOf(ApplyResult.LocalChanged.class);
+      assertThat(((ApplyResult.LocalChanged) result).reason())
+          .isEqualTo(ApplyResult.Reason.PATH_TAKEN);
+      assertThat(Files.readString(dir.resolve("race.txt"))).isEqualTo("the user's");
+    }
+  }
+
+  @Test
+  void aFileTheUserEditsWhileItsNewVersionIsWrittenKeepsTheUsersEdit() throws IOException {
+    try (FolderSource source = FolderSource.open(dir)) {
+      Item old = file("race.txt", "v1");
+      ApplyResult first = source.put(null, old, stored());
+      SnapshotEntry expected = entry(source, old, ((ApplyResult.Applied) first).stat());
+      ContentReader userEditsMeanwhile =
+          id -> {
+            Files.writeString(dir.resolve("race.txt"), "the user's edit");
+            return stored().chunk(id);
+          };
+      ApplyResult result = source.put(expected, file("race.txt", "v2"), userEditsMeanwhile);
+      assertThat(result).isInstanceOf(ApplyResult.LocalChanged.class);
+      assertThat(Files.readString(dir.resolve("race.txt"))).isEqualTo("the user's edit");
+      try (Stream<Path> files = Files.list(dir)) {
+        assertThat(
+                files
+                    .map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith(".deltasync-tmp")))
+            .isEmpty();
+      }
+    }
+  }
 }
