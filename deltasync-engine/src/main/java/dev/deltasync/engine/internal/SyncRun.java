@@ -670,13 +670,20 @@ public final class SyncRun {
   private void conflictCopy(SnapshotEntry remote, LogHeader header) throws IOException {
     conflicts++;
     Item item = remote.item();
-    if (item.getPath().isEmpty()) {
+    for (int attempt = 0; attempt < 100 && item.getPath().isEmpty(); attempt++) {
+      // A record: the copy is a second record with a derived UID.
       String uid =
-          item.getUid() + "-conflict-" + header.getOriginDevice() + "-" + header.getCreatedMillis();
-      placeCopy(item.toBuilder().setId(uid).setUid(uid).build(), null, null);
-      return;
+          item.getUid()
+              + "-conflict-"
+              + header.getOriginDevice()
+              + "-"
+              + header.getCreatedMillis()
+              + (attempt == 0 ? "" : "-" + attempt);
+      if (placeCopy(item.toBuilder().setId(uid).setUid(uid).build(), null, null)) {
+        return;
+      }
     }
-    for (int attempt = 0; attempt < 100; attempt++) {
+    for (int attempt = 0; attempt < 100 && !item.getPath().isEmpty(); attempt++) {
       String path =
           ConflictNames.of(
               item.getPath(), header.getOriginDevice(), header.getCreatedMillis(), attempt);
@@ -685,7 +692,10 @@ public final class SyncRun {
         return;
       }
     }
-    throw new SyncException("no free name for a conflict copy of " + item.getPath());
+    throw new SyncException(
+        "no free name for a conflict copy of "
+            + (item.getPath().isEmpty() ? item.getUid() : item.getPath())
+            + "; nothing was committed, sync again after renaming old conflict copies");
   }
 
   /** Moves the store's item aside to a conflict name, here and (by a pushed move) everywhere. */
