@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -153,13 +154,26 @@ final class FileWriter {
     if (changed != null) {
       return changed;
     }
-    if (expected.item().getKind() == ItemKind.KIND_DIRECTORY
-        && !FolderSource.isEmptyDirectory(path)) {
-      return new ApplyResult.LocalChanged(
-          ApplyResult.Reason.CHANGED,
-          expected.item().getPath() + " is a directory that is not empty");
+    FileStat checked = FileReader.stat(FileReader.attributes(path));
+    ApplyResult.LocalChanged notEmpty =
+        new ApplyResult.LocalChanged(
+            ApplyResult.Reason.CHANGED,
+            expected.item().getPath() + " is a directory that is not empty");
+    if (expected.item().getKind() == ItemKind.KIND_DIRECTORY) {
+      try {
+        Files.delete(path); // fails, atomically, when something was put in it
+      } catch (DirectoryNotEmptyException e) {
+        return notEmpty;
+      }
+    } else {
+      // The stat is checked again right before the delete: an edit made after the content was
+      // compared is kept.
+      if (!FileReader.stat(FileReader.attributes(path)).equals(checked)) {
+        return new ApplyResult.LocalChanged(
+            ApplyResult.Reason.CHANGED, expected.item().getPath() + " was changed locally");
+      }
+      Files.delete(path);
     }
-    Files.delete(path);
     syncDirectory(path.getParent());
     return new ApplyResult.Applied(null);
   }
