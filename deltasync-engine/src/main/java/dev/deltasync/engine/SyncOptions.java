@@ -2,6 +2,7 @@ package dev.deltasync.engine;
 
 import dev.deltasync.engine.snapshot.SnapshotStore;
 import dev.deltasync.engine.store.LogStore;
+import dev.deltasync.format.FormatLimits;
 import java.time.Clock;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -20,6 +21,7 @@ import java.util.function.Supplier;
  * @param maxDeleteShare the share of items (0..1) a sync may delete before the delete safeguard
  *     refuses it
  * @param allowMassDelete lift the safeguard for this sync
+ * @param maxChangesPerLog the most changes one pushed log holds; more are sent in several logs
  */
 public record SyncOptions(
     String user,
@@ -31,14 +33,25 @@ public record SyncOptions(
     Clock clock,
     Supplier<String> newIds,
     double maxDeleteShare,
-    boolean allowMassDelete) {
+    boolean allowMassDelete,
+    int maxChangesPerLog) {
   /** The share of a collection a sync may delete unless told otherwise: half. */
   public static final double DEFAULT_MAX_DELETE_SHARE = 0.5;
+
+  /** Changes per pushed log unless told otherwise: far below the format's limits. */
+  public static final int DEFAULT_MAX_CHANGES_PER_LOG = 20_000;
 
   public SyncOptions {
     if (!(maxDeleteShare >= 0 && maxDeleteShare <= 1)) {
       throw new IllegalArgumentException(
           "the delete safeguard's share must be between 0 and 1, was " + maxDeleteShare);
+    }
+    if (maxChangesPerLog < 1 || maxChangesPerLog > FormatLimits.MAX_CHANGES_PER_LOG) {
+      throw new IllegalArgumentException(
+          "changes per log must be between 1 and "
+              + FormatLimits.MAX_CHANGES_PER_LOG
+              + ", was "
+              + maxChangesPerLog);
     }
   }
 
@@ -60,7 +73,8 @@ public record SyncOptions(
         Clock.systemUTC(),
         () -> UUID.randomUUID().toString(),
         DEFAULT_MAX_DELETE_SHARE,
-        false);
+        false,
+        DEFAULT_MAX_CHANGES_PER_LOG);
   }
 
   public SyncOptions withClock(Clock value) {
@@ -74,7 +88,8 @@ public record SyncOptions(
         value,
         newIds,
         maxDeleteShare,
-        allowMassDelete);
+        allowMassDelete,
+        maxChangesPerLog);
   }
 
   public SyncOptions withNewIds(Supplier<String> value) {
@@ -88,16 +103,52 @@ public record SyncOptions(
         clock,
         value,
         maxDeleteShare,
-        allowMassDelete);
+        allowMassDelete,
+        maxChangesPerLog);
   }
 
   public SyncOptions withMaxDeleteShare(double value) {
     return new SyncOptions(
-        user, device, collection, source, snapshot, store, clock, newIds, value, allowMassDelete);
+        user,
+        device,
+        collection,
+        source,
+        snapshot,
+        store,
+        clock,
+        newIds,
+        value,
+        allowMassDelete,
+        maxChangesPerLog);
   }
 
   public SyncOptions withAllowMassDelete(boolean value) {
     return new SyncOptions(
-        user, device, collection, source, snapshot, store, clock, newIds, maxDeleteShare, value);
+        user,
+        device,
+        collection,
+        source,
+        snapshot,
+        store,
+        clock,
+        newIds,
+        maxDeleteShare,
+        value,
+        maxChangesPerLog);
+  }
+
+  public SyncOptions withMaxChangesPerLog(int value) {
+    return new SyncOptions(
+        user,
+        device,
+        collection,
+        source,
+        snapshot,
+        store,
+        clock,
+        newIds,
+        maxDeleteShare,
+        allowMassDelete,
+        value);
   }
 }

@@ -39,6 +39,7 @@ import org.jspecify.annotations.Nullable;
 /** One run of {@link dev.deltasync.engine.SyncOperation}; see there for the contract. */
 public final class SyncRun {
   private static final int MAX_PUSH_ATTEMPTS = 20;
+
   private static final int LIST_BATCH = 100;
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -204,7 +205,26 @@ public final class SyncRun {
       }
       checkDeleteSafeguard(outgoing);
       requireContent(outgoing);
-      long now = options.clock().millis();
+      if (pushInLogs(working, outgoing)) {
+        return;
+      }
+      // The head moved: someone else pushed first. Pull what they pushed and try again with
+      // what is left.
+    }
+    throw new SyncException(
+        "the store's head kept moving during "
+            + MAX_PUSH_ATTEMPTS
+            + " attempts to push; other devices are very busy. Nothing was lost: sync again.");
+  }
+
+  /**
+   * Appends the changes in logs of at most {@code maxChangesPerLog}, in order; each log that lands
+   * moves its changes into the agreed state. Returns false when the head moved.
+   */
+  private boolean pushInLogs(WorkingState working, List<Change> outgoing) throws IOException {
+    int perLog = options.maxChangesPerLog();
+    for (int from = 0; from < outgoing.size(); from += perLog) {
+      List<Change> batch = outgoing.subList(from, Math.min(outgoing.size(), from + perLog));
       byte[] logId = new byte[16];
       RANDOM.nextBytes(logId);
       LogHeader header =
@@ -214,32 +234,33 @@ public final class SyncRun {
               .setOriginDevice(options.device())
               .setLogId(ByteString.copyFrom(logId))
               .setBaseSequence(working.cursor())
-              .setCreatedMillis(now)
+              .setCreatedMillis(options.clock().millis())
               .setCompression(Compression.COMPRESSION_ZSTD)
               .build();
-      byte[] encoded = ChangeLogWriter.encode(new ChangeLog(header, outgoing, List.of()));
+      byte[] encoded = ChangeLogWriter.encode(new ChangeLog(header, batch, List.of()));
       options.snapshot().rememberPushedLog(header.getLogId());
       AppendResult result = options.store().append(options.collection(), working.cursor(), encoded);
-      if (result instanceof AppendResult.Appended appended) {
-        logBytesUp += encoded.length;
-        sent += outgoing.size();
-        for (Pending pending : local.all()) {
-          SnapshotEntry after = pending.after();
-          if (after == null) {
-            working.remove(pending.id());
-          } else {
-            working.put(after);
-          }
-        }
-        working.cursor(appended.sequence());
-        return;
+      if (!(result instanceof AppendResult.Appended appended)) {
+        return false;
       }
-      // HeadMoved: someone else pushed first. Pull what they pushed and try again.
+      logBytesUp += encoded.length;
+      sent += batch.size();
+      for (Change change : batch) {
+        Pending pending = local.get(change.getItemId());
+        if (pending == null) {
+          continue;
+        }
+        SnapshotEntry after = pending.after();
+        if (after == null) {
+          working.remove(pending.id());
+        } else {
+          working.put(after);
+        }
+        local.remove(pending.id());
+      }
+      working.cursor(appended.sequence());
     }
-    throw new SyncException(
-        "the store's head kept moving during "
-            + MAX_PUSH_ATTEMPTS
-            + " attempts to push; other devices are very busy. Nothing was lost: sync again.");
+    return true;
   }
 
   private List<Change> outgoing() throws IOException {

@@ -336,4 +336,18 @@ class FolderSyncScenarioTest {
     b.sync();
     assertThat(b.tree()).hasSize(1);
   }
+
+  @Test
+  void aBigFirstSyncIsSentInSeveralLogs() throws IOException {
+    int count = 250;
+    for (int i = 0; i < count; i++) {
+      Files.createDirectories(a.folder.resolve(String.format("d%03d/e%05d", i % 100, i)));
+    }
+    SyncResult sent = a.sync(o -> o.withMaxChangesPerLog(100));
+    assertThat(sent.sent()).isEqualTo(count + 100);
+    assertThat(store.head("docs")).isEqualTo(4);
+    SyncResult got = b.sync();
+    assertThat(got.applied()).isEqualTo(count + 100);
+    assertThat(b.tree()).hasSize(count + 100);
+  }
 }

@@ -91,6 +91,7 @@ class FolderSyncSimulationTest {
 
     final long seed;
     final Random random;
+    final int changesPerLog;
     final InMemoryLogStore store = new InMemoryLogStore("alice");
     final List<Device> devices = new ArrayList<>();
     final List<FaultyLogStore> faults = new ArrayList<>();
@@ -101,6 +102,8 @@ class FolderSyncSimulationTest {
     Simulation(long seed, Path base) {
       this.seed = seed;
       this.random = new Random(seed);
+      // Small logs in a third of the runs, so crashes also strike between the logs of one push.
+      this.changesPerLog = seed % 3 == 0 ? 1 + (int) (seed % 4) : 20_000;
       int n = 3 + random.nextInt(3);
       for (int i = 0; i < n; i++) {
         FaultyLogStore faulty = new FaultyLogStore(store);
@@ -182,7 +185,8 @@ class FolderSyncSimulationTest {
         faulty.failAt(point, 1 + random.nextInt(2));
       }
       try {
-        SyncResult result = device.sync(o -> o.withAllowMassDelete(true));
+        SyncResult result =
+            device.sync(o -> o.withAllowMassDelete(true).withMaxChangesPerLog(changesPerLog));
         trace.add(
             device.name
                 + " sync sent="
@@ -202,7 +206,10 @@ class FolderSyncSimulationTest {
       for (int round = 0; round < 8; round++) {
         boolean quiet = true;
         for (int d = 0; d < devices.size(); d++) {
-          SyncResult result = devices.get(d).sync(o -> o.withAllowMassDelete(true));
+          SyncResult result =
+              devices
+                  .get(d)
+                  .sync(o -> o.withAllowMassDelete(true).withMaxChangesPerLog(changesPerLog));
           trace.add(
               devices.get(d).name
                   + " quiet-sync sent="
