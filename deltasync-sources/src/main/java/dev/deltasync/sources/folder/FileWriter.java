@@ -93,8 +93,18 @@ final class FileWriter {
       }
       case KIND_SYMLINK -> {
         Path temp = temp(dest);
-        Files.createSymbolicLink(temp, Path.of(target.getSymlink().getTarget()));
-        rename(temp, dest);
+        try {
+          Files.createSymbolicLink(temp, Path.of(target.getSymlink().getTarget()));
+          if (expected == null || moving) {
+            if (!publishNew(temp, dest)) {
+              return taken(target);
+            }
+          } else {
+            rename(temp, dest);
+          }
+        } finally {
+          Files.deleteIfExists(temp);
+        }
         if (moving && src != null) {
           Files.deleteIfExists(src);
         }
