@@ -6,7 +6,6 @@ import dev.deltasync.engine.store.StoredChunk;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,15 +13,14 @@ import java.util.Set;
 
 /**
  * Collects content offered during a scan and sends the store what it lacks, in packs of about
- * {@link #PACK_BYTES}. Memory holds one pack's worth of chunk data, plus the ids of every chunk
- * offered in this sync (to skip repeats).
+ * {@link #PACK_BYTES}. Memory holds one pack's worth of chunk data; a chunk offered again later is
+ * found in the store by {@link LogStore#missingChunks} and not sent twice.
  */
 final class ContentUploader {
   static final int PACK_BYTES = 4 * 1024 * 1024;
 
   private final LogStore store;
   private final Map<ChunkId, byte[]> pending = new LinkedHashMap<>();
-  private final Set<ChunkId> known = new HashSet<>();
   private int pendingBytes;
   private long bytesUp;
 
@@ -31,7 +29,7 @@ final class ContentUploader {
   }
 
   void offer(ChunkId id, ByteBuffer data) throws IOException {
-    if (known.contains(id) || pending.containsKey(id)) {
+    if (pending.containsKey(id)) {
       return;
     }
     byte[] copy = new byte[data.remaining()];
@@ -59,7 +57,6 @@ final class ContentUploader {
     if (!pack.isEmpty()) {
       store.putPack(pack);
     }
-    known.addAll(pending.keySet());
     pending.clear();
     pendingBytes = 0;
   }
