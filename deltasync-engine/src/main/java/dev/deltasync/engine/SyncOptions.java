@@ -5,6 +5,7 @@ import dev.deltasync.engine.store.LogStore;
 import dev.deltasync.format.FormatLimits;
 import java.time.Clock;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -78,66 +79,28 @@ public record SyncOptions(
   }
 
   public SyncOptions withClock(Clock value) {
-    return new SyncOptions(
-        user,
-        device,
-        collection,
-        source,
-        snapshot,
-        store,
-        value,
-        newIds,
-        maxDeleteShare,
-        allowMassDelete,
-        maxChangesPerLog);
+    return edit(b -> b.clock = value);
   }
 
   public SyncOptions withNewIds(Supplier<String> value) {
-    return new SyncOptions(
-        user,
-        device,
-        collection,
-        source,
-        snapshot,
-        store,
-        clock,
-        value,
-        maxDeleteShare,
-        allowMassDelete,
-        maxChangesPerLog);
+    return edit(b -> b.newIds = value);
   }
 
   public SyncOptions withMaxDeleteShare(double value) {
-    return new SyncOptions(
-        user,
-        device,
-        collection,
-        source,
-        snapshot,
-        store,
-        clock,
-        newIds,
-        value,
-        allowMassDelete,
-        maxChangesPerLog);
+    return edit(b -> b.maxDeleteShare = value);
   }
 
   public SyncOptions withAllowMassDelete(boolean value) {
-    return new SyncOptions(
-        user,
-        device,
-        collection,
-        source,
-        snapshot,
-        store,
-        clock,
-        newIds,
-        maxDeleteShare,
-        value,
-        maxChangesPerLog);
+    return edit(b -> b.allowMassDelete = value);
   }
 
   public SyncOptions withMaxChangesPerLog(int value) {
+    return edit(b -> b.maxChangesPerLog = value);
+  }
+
+  private SyncOptions edit(Consumer<Tuning> change) {
+    Tuning tuning = new Tuning(this);
+    change.accept(tuning);
     return new SyncOptions(
         user,
         device,
@@ -145,10 +108,27 @@ public record SyncOptions(
         source,
         snapshot,
         store,
-        clock,
-        newIds,
-        maxDeleteShare,
-        allowMassDelete,
-        value);
+        tuning.clock,
+        tuning.newIds,
+        tuning.maxDeleteShare,
+        tuning.allowMassDelete,
+        tuning.maxChangesPerLog);
+  }
+
+  /** The fields the {@code with...} methods change, copied from options to be changed. */
+  private static final class Tuning {
+    Clock clock;
+    Supplier<String> newIds;
+    double maxDeleteShare;
+    boolean allowMassDelete;
+    int maxChangesPerLog;
+
+    Tuning(SyncOptions options) {
+      clock = options.clock;
+      newIds = options.newIds;
+      maxDeleteShare = options.maxDeleteShare;
+      allowMassDelete = options.allowMassDelete;
+      maxChangesPerLog = options.maxChangesPerLog;
+    }
   }
 }

@@ -24,6 +24,7 @@ import dev.deltasync.format.v1.ItemKind;
 import dev.deltasync.format.v1.LogHeader;
 import java.io.IOException;
 import java.security.SecureRandom;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -49,7 +50,6 @@ public final class SyncRun {
   private final LocalChanges local = new LocalChanges();
   private final List<String> conflictCopies = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();
-  private @Nullable WorkingState state;
   private int sent;
   private int applied;
   private int conflicts;
@@ -64,7 +64,6 @@ public final class SyncRun {
 
   public SyncResult run() throws IOException {
     WorkingState working = new WorkingState(options.snapshot());
-    state = working;
     scanAndDiff(working);
     push(working);
     working.commitTo(options.snapshot());
@@ -101,7 +100,7 @@ public final class SyncRun {
               SnapshotEntry after = withId(now, before.item().getId());
               if (ChangeMath.between(before, after) != null) {
                 local.put(new Pending(before, after));
-              } else if (!java.util.Objects.equals(before.stat(), after.stat())) {
+              } else if (!Objects.equals(before.stat(), after.stat())) {
                 working.put(after); // same content; remember the new stat so it is not read again
               }
             });
@@ -125,16 +124,15 @@ public final class SyncRun {
 
   /** New items with the content of deleted ones are moves; the rest are adds and deletes. */
   private void matchMoves(List<SnapshotEntry> added, List<SnapshotEntry> deleted) {
-    java.util.Map<ByteString, java.util.ArrayDeque<SnapshotEntry>> byVersion =
-        new java.util.HashMap<>();
+    Map<ByteString, ArrayDeque<SnapshotEntry>> byVersion = new HashMap<>();
     for (SnapshotEntry gone : deleted) {
       if (movable(gone.item())) {
-        byVersion.computeIfAbsent(gone.version(), v -> new java.util.ArrayDeque<>()).add(gone);
+        byVersion.computeIfAbsent(gone.version(), v -> new ArrayDeque<>()).add(gone);
       }
     }
     Set<String> moved = new HashSet<>();
     for (SnapshotEntry now : added) {
-      java.util.ArrayDeque<SnapshotEntry> candidates = byVersion.get(now.version());
+      ArrayDeque<SnapshotEntry> candidates = byVersion.get(now.version());
       SnapshotEntry from = candidates == null ? null : candidates.poll();
       if (from != null && from.item().getKind() == now.item().getKind() && movable(now.item())) {
         moved.add(from.item().getId());
@@ -199,7 +197,7 @@ public final class SyncRun {
   private void push(WorkingState working) throws IOException {
     for (int attempt = 0; attempt < MAX_PUSH_ATTEMPTS; attempt++) {
       pull(working);
-      List<Change> outgoing = outgoing();
+      List<Change> outgoing = outgoing(working);
       if (outgoing.isEmpty()) {
         return;
       }
@@ -263,7 +261,7 @@ public final class SyncRun {
     return true;
   }
 
-  private List<Change> outgoing() throws IOException {
+  private List<Change> outgoing(WorkingState working) throws IOException {
     List<Pending> sorted = new ArrayList<>(local.all());
     sorted.sort(OUTGOING_ORDER);
     List<Change> changes = new ArrayList<>();
@@ -273,7 +271,7 @@ public final class SyncRun {
         changes.add(change);
       }
     }
-    return freesBeforeTakes(changes, Objects.requireNonNull(state));
+    return freesBeforeTakes(changes, working);
   }
 
   /**
@@ -563,7 +561,7 @@ public final class SyncRun {
     // Changed on both sides: this device pushes later, so its version keeps the name; the
     // store's version is kept beside it as a conflict copy.
     local.put(mine.rebase(target));
-    conflictCopy(target, header);
+    conflictCopy(working, target, header);
   }
 
   /**
@@ -584,7 +582,7 @@ public final class SyncRun {
     boolean held = heldByAnother(working, target, id);
     setState(working, id, target);
     if (held) {
-      moveAside(target, header, base);
+      moveAside(working, target, header, base);
       return;
     }
     ApplyResult result = options.source().put(base, target.item(), content);
@@ -599,11 +597,11 @@ public final class SyncRun {
         if (base != null) {
           placeRemote(working, id, null, target, header); // gone here: it comes back
         } else {
-          moveAside(target, header, null);
+          moveAside(working, target, header, null);
         }
       }
-      case PATH_TAKEN -> moveAside(target, header, base);
-      case CHANGED -> conflictCopy(target, header); // the local edit keeps the item
+      case PATH_TAKEN -> moveAside(working, target, header, base);
+      case CHANGED -> conflictCopy(working, target, header); // the local edit keeps the item
     }
   }
 
@@ -688,7 +686,8 @@ public final class SyncRun {
   }
 
   /** Writes the store's version of an item as a new item beside the local one. */
-  private void conflictCopy(SnapshotEntry remote, LogHeader header) throws IOException {
+  private void conflictCopy(WorkingState working, SnapshotEntry remote, LogHeader header)
+      throws IOException {
     conflicts++;
     Item item = remote.item();
     for (int attempt = 0; attempt < 100 && item.getPath().isEmpty(); attempt++) {
@@ -700,7 +699,7 @@ public final class SyncRun {
               + "-"
               + header.getCreatedMillis()
               + (attempt == 0 ? "" : "-" + attempt);
-      if (placeCopy(item.toBuilder().setId(uid).setUid(uid).build(), null, null)) {
+      if (placeCopy(working, item.toBuilder().setId(uid).setUid(uid).build(), null, null)) {
         return;
       }
     }
@@ -709,7 +708,7 @@ public final class SyncRun {
           ConflictNames.of(
               item.getPath(), header.getOriginDevice(), header.getCreatedMillis(), attempt);
       Item copy = item.toBuilder().setId(options.newIds().get()).setPath(path).build();
-      if (placeCopy(copy, null, null)) {
+      if (placeCopy(working, copy, null, null)) {
         return;
       }
     }
@@ -720,7 +719,8 @@ public final class SyncRun {
   }
 
   /** Moves the store's item aside to a conflict name, here and (by a pushed move) everywhere. */
-  private void moveAside(SnapshotEntry remote, LogHeader header, @Nullable SnapshotEntry local)
+  private void moveAside(
+      WorkingState working, SnapshotEntry remote, LogHeader header, @Nullable SnapshotEntry local)
       throws IOException {
     conflicts++;
     Item item = remote.item();
@@ -729,7 +729,7 @@ public final class SyncRun {
           ConflictNames.of(
               item.getPath(), header.getOriginDevice(), header.getCreatedMillis(), attempt);
       Item moved = item.toBuilder().setPath(path).build();
-      if (placeCopy(moved, remote, local)) {
+      if (placeCopy(working, moved, remote, local)) {
         return;
       }
     }
@@ -741,9 +741,11 @@ public final class SyncRun {
    * false when its name is taken.
    */
   private boolean placeCopy(
-      Item copy, @Nullable SnapshotEntry storeState, @Nullable SnapshotEntry localBase)
+      WorkingState working,
+      Item copy,
+      @Nullable SnapshotEntry storeState,
+      @Nullable SnapshotEntry localBase)
       throws IOException {
-    WorkingState working = java.util.Objects.requireNonNull(state);
     SnapshotEntry entry = entryOf(copy, null);
     String key = entry.pathKey();
     if (key != null) {

@@ -393,18 +393,13 @@ final class CollectionLog {
               + ": another writer did not take the lock. Does this file system support locks?");
     }
     Path temp = shard.resolve(sequence + LOG_SUFFIX + TEMP_SUFFIX);
-    try {
-      Durable.writeSynced(temp, log);
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      try {
-        Files.deleteIfExists(temp);
-      } catch (IOException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      throw e;
-    }
-    Durable.fsyncDirectory(shard);
+    Durable.publish(
+        temp,
+        file,
+        t -> {
+          Durable.writeSynced(t, log);
+          return file;
+        });
   }
 
   /** Writes and fsyncs the record at its place in the index; afterwards the log is committed. */

@@ -59,6 +59,38 @@ final class Durable {
     }
   }
 
+  /** Writes a temporary file for {@link #publish}. */
+  @FunctionalInterface
+  interface TempWriter<T> {
+    T write(Path temp) throws IOException;
+  }
+
+  /**
+   * Has {@code writer} write and fsync {@code temp}, renames it to {@code target} atomically and
+   * fsyncs the directory; if anything fails, {@code temp} is removed and the failure rethrown.
+   *
+   * @return what {@code writer} returned
+   */
+  static <T> T publish(Path temp, Path target, TempWriter<T> writer) throws IOException {
+    T result;
+    try {
+      result = writer.write(temp);
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      try {
+        Files.deleteIfExists(temp);
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+    Path dir = target.toAbsolutePath().getParent();
+    if (dir != null) {
+      fsyncDirectory(dir);
+    }
+    return result;
+  }
+
   /** Like {@link #replace}, with a fresh temporary name beside {@code target}. */
   static void replace(Path target, byte[] data) throws IOException {
     Path temp = target.resolveSibling("." + target.getFileName() + "-" + nonce() + ".tmp");

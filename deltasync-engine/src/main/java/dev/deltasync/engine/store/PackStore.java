@@ -7,7 +7,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -95,19 +94,8 @@ final class PackStore {
       String name = Durable.nonce() + Durable.nonce() + PACK_SUFFIX;
       Path pack = packsDir.resolve(name);
       Path temp = packsDir.resolve(name + TEMP_SUFFIX);
-      Map<ChunkId, PackFile.Location> written;
-      try {
-        written = PackFile.write(temp, pack, fresh);
-        Files.move(temp, pack, StandardCopyOption.ATOMIC_MOVE);
-      } catch (IOException e) {
-        try {
-          Files.deleteIfExists(temp);
-        } catch (IOException suppressed) {
-          e.addSuppressed(suppressed);
-        }
-        throw e;
-      }
-      Durable.fsyncDirectory(packsDir);
+      Map<ChunkId, PackFile.Location> written =
+          Durable.publish(temp, pack, t -> PackFile.write(t, pack, fresh));
       scanned.add(name);
       written.forEach(index::putIfAbsent);
     }
