@@ -3,6 +3,7 @@ package dev.deltasync.engine.store;
 import com.google.protobuf.ByteString;
 import dev.deltasync.engine.store.LogIndexFile.IndexRecord;
 import dev.deltasync.format.ChangeLogFormatException;
+import dev.deltasync.format.LogEnvelope;
 import dev.deltasync.format.v1.LogHeader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -110,7 +111,7 @@ final class CollectionLog {
     List<LogEntry> entries = new ArrayList<>(wanted.size());
     for (IndexRecord record : wanted) {
       Path file = logFile(record.sequence());
-      LogHeaders.Checked checked;
+      LogEnvelope checked;
       try {
         checked = LogHeaders.read(file);
       } catch (NoSuchFileException e) {
@@ -349,7 +350,7 @@ final class CollectionLog {
     }
     String problem;
     try {
-      LogHeaders.Checked checked = LogHeaders.read(file);
+      LogEnvelope checked = LogHeaders.read(file);
       LogHeader header = checked.header();
       long size = Files.size(file);
       if (!header.getUser().equals(user) || !header.getCollection().equals(name)) {
@@ -447,7 +448,7 @@ final class CollectionLog {
     }
   }
 
-  private void verify(IndexRecord record, LogHeaders.Checked checked, long size)
+  private void verify(IndexRecord record, LogEnvelope checked, long size)
       throws StoreException.Corrupt {
     LogHeader header = checked.header();
     if (!header.getLogId().equals(record.logId())) {

@@ -1,14 +1,12 @@
 package dev.deltasync.engine.store;
 
 import dev.deltasync.format.ChangeLogFormatException;
-import dev.deltasync.format.ChangeLogReader;
+import dev.deltasync.format.LogEnvelope;
 import dev.deltasync.format.v1.LogHeader;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.SequenceInputStream;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -18,20 +16,6 @@ import java.nio.file.Path;
  * body's hashes are left to the engine, which decodes the log anyway.
  */
 final class LogHeaders {
-  /** magic (8) + version (2) + flags (2) + header length (4): docs/format.md, section 2. */
-  private static final int PREFIX_BYTES = 16;
-
-  /** CRC-32C after the header. */
-  private static final int HEADER_CRC_BYTES = 4;
-
-  /**
-   * A checked header and the length of the whole log that it declares.
-   *
-   * @param header the header exactly as stored
-   * @param declaredSize prefix + header + CRC + changes section + pack section, in bytes
-   */
-  record Checked(LogHeader header, long declaredSize) {}
-
   private LogHeaders() {}
 
   /**
@@ -42,9 +26,9 @@ final class LogHeaders {
    */
   static LogHeader checkOffered(byte[] log, String user, String collection)
       throws StoreException.Rejected {
-    Checked checked;
+    LogEnvelope checked;
     try {
-      checked = read(new ByteArrayInputStream(log));
+      checked = LogEnvelope.read(new ByteArrayInputStream(log));
     } catch (ChangeLogFormatException e) {
       throw new StoreException.Rejected("change log rejected: " + e.getMessage(), e);
     } catch (IOException e) {
@@ -79,9 +63,9 @@ final class LogHeaders {
    *
    * @throws ChangeLogFormatException when the format module refuses them
    */
-  static Checked read(Path file) throws IOException {
+  static LogEnvelope read(Path file) throws IOException {
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 4096)) {
-      return read(in);
+      return LogEnvelope.read(in);
     }
   }
 
@@ -90,19 +74,7 @@ final class LogHeaders {
    *
    * @throws ChangeLogFormatException when the format module refuses them
    */
-  static Checked read(InputStream in) throws IOException {
-    byte[] prefix = in.readNBytes(PREFIX_BYTES);
-    // The reader checks the prefix before anything else, so after open() it is complete.
-    LogHeader header =
-        ChangeLogReader.open(new SequenceInputStream(new ByteArrayInputStream(prefix), in))
-            .header();
-    long headerLength = Integer.toUnsignedLong(ByteBuffer.wrap(prefix).getInt(12));
-    long declared =
-        PREFIX_BYTES
-            + headerLength
-            + HEADER_CRC_BYTES
-            + header.getChangesStoredSize()
-            + header.getPackStoredSize();
-    return new Checked(header, declared);
+  static LogEnvelope read(InputStream in) throws IOException {
+    return LogEnvelope.read(in);
   }
 }

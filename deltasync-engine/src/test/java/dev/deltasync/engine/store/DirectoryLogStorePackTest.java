@@ -84,7 +84,7 @@ class DirectoryLogStorePackTest {
     PackFile.Location textAt = Objects.requireNonNull(index.get(text.id()));
     PackFile.Location noiseAt = Objects.requireNonNull(index.get(noise.id()));
     assertThat(textAt.codec()).isEqualTo(PackFile.CODEC_ZSTD);
-    assertThat(textAt.storedLength()).isLessThan(1000);
+    assertThat(textAt.entry().storedLength()).isLessThan(1000);
     assertThat(noiseAt.codec()).isEqualTo(PackFile.CODEC_STORED);
     assertThat(Files.size(pack)).isLessThan(text.data().length);
   }
