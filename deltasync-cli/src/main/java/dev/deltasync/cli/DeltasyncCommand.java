@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
       "Keeps data in step across devices through universal, compressed change logs.",
       ""
     },
-    subcommands = {DecodeCommand.class, EncodeCommand.class},
+    subcommands = {ServerCommand.class, DecodeCommand.class, EncodeCommand.class},
     footer = {"", "Documentation: README.md and docs/ in the deltasync repository."})
 final class DeltasyncCommand implements Callable<Integer> {
   /** Injected by picocli before {@link #call()}. */

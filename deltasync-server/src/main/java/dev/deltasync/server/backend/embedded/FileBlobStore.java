@@ -1,0 +1,185 @@
+package dev.deltasync.server.backend.embedded;
+
+import dev.deltasync.server.backend.BlobStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Blobs as files under {@code DATA/blobs/}, staging areas under {@code DATA/staging/}. A blob is
+ * written to a temporary file, fsynced, renamed into place and its directory fsynced, so it is
+ * visible only complete and durable. Temporary files left by a crash are removed on open.
+ */
+public final class FileBlobStore implements BlobStore {
+  private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*");
+  private static final String TEMP_SUFFIX = ".tmp";
+
+  private final Path blobs;
+  private final Path staging;
+
+  private FileBlobStore(Path blobs, Path staging) {
+    this.blobs = blobs;
+    this.staging = staging;
+  }
+
+  /** Opens the blob store of a data directory, creating it and removing leftover temp files. */
+  public static FileBlobStore open(Path dataDir) throws IOException {
+    Path blobs = Files.createDirectories(dataDir.resolve("blobs"));
+    Path staging = Files.createDirectories(dataDir.resolve("staging"));
+    try (var files = Files.walk(blobs)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        if (file.getFileName().toString().endsWith(TEMP_SUFFIX)) {
+          Files.deleteIfExists(file);
+        }
+      }
+    }
+    return new FileBlobStore(blobs, staging);
+  }
+
+  @Override
+  public long publish(String key, InputStream in, long maxBytes) throws IOException {
+    Path target = blob(key);
+    Files.createDirectories(target.getParent());
+    Path temp = target.resolveSibling(target.getFileName() + "." + UUID.randomUUID() + TEMP_SUFFIX);
+    try {
+      long written;
+      try (FileChannel channel =
+          FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        written = copy(in, channel, maxBytes);
+        channel.force(true);
+      }
+      move(temp, target);
+      return written;
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  @Override
+  public long appendStaged(String stagingKey, long offset, InputStream in, long maxBytes)
+      throws IOException {
+    Path file = staged(stagingKey);
+    try (FileChannel channel =
+        FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      long size = channel.size();
+      if (offset != size) {
+        throw new IllegalArgumentException(
+            "the upload has " + size + " bytes; continue it at offset " + size);
+      }
+      channel.position(size);
+      try {
+        copy(in, channel, maxBytes - size);
+      } finally {
+        // What arrived before a failure (a client that went away) stays, durable, for a resume.
+        channel.force(true);
+      }
+      return channel.size();
+    }
+  }
+
+  @Override
+  public long stagedSize(String stagingKey) throws IOException {
+    try {
+      return Files.size(staged(stagingKey));
+    } catch (NoSuchFileException e) {
+      return 0;
+    }
+  }
+
+  @Override
+  public SeekableByteChannel openStaged(String stagingKey) throws IOException {
+    return FileChannel.open(staged(stagingKey), StandardOpenOption.READ);
+  }
+
+  @Override
+  public void promote(String stagingKey, String key) throws IOException {
+    Path source = staged(stagingKey);
+    Path target = blob(key);
+    Files.createDirectories(target.getParent());
+    try (FileChannel channel = FileChannel.open(source, StandardOpenOption.WRITE)) {
+      channel.force(true);
+    }
+    move(source, target);
+  }
+
+  @Override
+  public void discardStaged(String stagingKey) throws IOException {
+    Files.deleteIfExists(staged(stagingKey));
+  }
+
+  @Override
+  public InputStream open(String key, long offset) throws IOException {
+    FileChannel channel = FileChannel.open(blob(key), StandardOpenOption.READ);
+    channel.position(offset);
+    return Channels.newInputStream(channel);
+  }
+
+  @Override
+  public SeekableByteChannel openChannel(String key) throws IOException {
+    return FileChannel.open(blob(key), StandardOpenOption.READ);
+  }
+
+  @Override
+  public void delete(String key) throws IOException {
+    Files.deleteIfExists(blob(key));
+  }
+
+  @Override
+  public void close() {}
+
+  private Path blob(String key) {
+    return blobs.resolve(checked(key));
+  }
+
+  private Path staged(String key) {
+    return staging.resolve(checked(key).replace('/', '_'));
+  }
+
+  private static String checked(String key) {
+    if (!KEY.matcher(key).matches() || key.contains("..")) {
+      throw new IllegalArgumentException("not a blob key: " + key);
+    }
+    return key;
+  }
+
+  /** Copies at most {@code maxBytes}; throws {@link TooLarge} when there are more. */
+  private static long copy(InputStream in, FileChannel channel, long maxBytes) throws IOException {
+    byte[] buffer = new byte[1 << 16];
+    long total = 0;
+    int n;
+    while ((n = in.read(buffer)) >= 0) {
+      total += n;
+      if (total > maxBytes) {
+        throw new TooLarge(maxBytes);
+      }
+      ByteBuffer wrapped = ByteBuffer.wrap(buffer, 0, n);
+      while (wrapped.hasRemaining()) {
+        channel.write(wrapped);
+      }
+    }
+    return total;
+  }
+
+  /** Renames atomically and fsyncs the directory, so the name survives a crash. */
+  private static void move(Path source, Path target) throws IOException {
+    try {
+      Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new IOException("the data directory does not support atomic renames: " + target, e);
+    }
+    try (FileChannel dir = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
+      dir.force(true);
+    }
+  }
+}

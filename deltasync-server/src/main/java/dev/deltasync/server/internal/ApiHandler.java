@@ -1,0 +1,153 @@
+package dev.deltasync.server.internal;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Map;
+import org.eclipse.jetty.io.EofException;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
+
+/**
+ * Every request: routed to the management or storage routes of the roles this process serves,
+ * problems answered as {@code application/problem+json}, one structured log line and metrics per
+ * request. Logs carry the route template and the user id, never tokens, passwords or names.
+ */
+final class ApiHandler extends Handler.Abstract {
+  private static final Logger LOG = LoggerFactory.getLogger("dev.deltasync.server.access");
+
+  private final ManagementRoutes management;
+  private final StorageRoutes storage;
+  private final boolean managementRole;
+  private final boolean storageRole;
+  private final ServerMetrics metrics;
+
+  ApiHandler(
+      ManagementRoutes management,
+      StorageRoutes storage,
+      boolean managementRole,
+      boolean storageRole,
+      ServerMetrics metrics) {
+    this.management = management;
+    this.storage = storage;
+    this.managementRole = managementRole;
+    this.storageRole = storageRole;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) {
+    long start = System.nanoTime();
+    @Nullable Exchange x = null;
+    int status;
+    Throwable failure = null;
+    try {
+      x = new Exchange(request, response);
+      route(x);
+      status = response.getStatus();
+    } catch (Problem problem) {
+      status = answer(x, request, response, problem);
+    } catch (EofException e) { // the client went away
+      status = 499;
+      failure = e;
+    } catch (Exchange.BodyTooLarge e) {
+      status =
+          answer(
+              x, request, response, Problem.tooLarge("the body has more than " + e.max + " bytes"));
+    } catch (IOException | RuntimeException e) {
+      if (response.isCommitted()) {
+        status = 499;
+        failure = e;
+      } else {
+        LOG.atError()
+            .addKeyValue("route", x == null ? "unmatched" : x.route)
+            .setCause(e)
+            .log("request failed");
+        status =
+            answer(
+                x,
+                request,
+                response,
+                Problem.unavailable(
+                    "the server could not complete the request; it is safe to retry"));
+      }
+    }
+    String route = x == null ? "unmatched" : x.route;
+    double seconds = (System.nanoTime() - start) / 1e9;
+    metrics.requests.labelValues(route, request.getMethod(), String.valueOf(status)).inc();
+    metrics.duration.labelValues(route).observe(seconds);
+    if (x != null) {
+      metrics.bytesIn.inc(x.bytesIn());
+      metrics.bytesOut.inc(x.bytesOut());
+    }
+    LOG.atLevel(status >= 500 && status != 499 ? Level.WARN : Level.DEBUG)
+        .addKeyValue("method", request.getMethod())
+        .addKeyValue("route", route)
+        .addKeyValue("status", status)
+        .addKeyValue("user", x == null ? -1 : x.userId)
+        .addKeyValue("bytesIn", x == null ? 0 : x.bytesIn())
+        .addKeyValue("bytesOut", x == null ? 0 : x.bytesOut())
+        .addKeyValue("millis", Math.round(seconds * 1000))
+        .log("request");
+    if (failure != null) {
+      callback.failed(failure);
+    } else {
+      callback.succeeded();
+    }
+    return true;
+  }
+
+  private void route(Exchange x) throws Problem, IOException {
+    var s = x.segments;
+    if (s.size() == 1 && s.get(0).equals("metrics")) {
+      x.route = "/metrics";
+      ManagementRoutes.requireMethod(x, "GET");
+      try (OutputStream out = x.stream(200, "text/plain; version=0.0.4; charset=utf-8", -1)) {
+        metrics.write(out);
+      }
+      return;
+    }
+    if (s.size() == 2 && s.get(0).equals("v1") && s.get(1).equals("health")) {
+      x.route = "/v1/health";
+      x.json(200, Map.of("status", "ok", "management", managementRole, "storage", storageRole));
+      return;
+    }
+    if (managementRole && management.handle(x)) {
+      return;
+    }
+    if (storageRole && storage.handle(x)) {
+      return;
+    }
+    throw Problem.notFound("no such resource: " + x.method + " " + x.path());
+  }
+
+  private int answer(@Nullable Exchange x, Request request, Response response, Problem problem) {
+    metrics.errors.labelValues(problem.type()).inc();
+    if (response.isCommitted()) {
+      return 499;
+    }
+    try {
+      if (x == null) {
+        response.setStatus(problem.status());
+        response.getHeaders().put("Content-Type", "application/problem+json");
+        org.eclipse.jetty.io.Content.Sink.write(
+            response,
+            true,
+            new String(
+                Json.write(problem.document(request.getHttpURI().getPath())),
+                java.nio.charset.StandardCharsets.UTF_8),
+            Callback.NOOP);
+      } else {
+        x.problem(problem);
+      }
+    } catch (IOException e) {
+      return 499;
+    }
+    return problem.status();
+  }
+}

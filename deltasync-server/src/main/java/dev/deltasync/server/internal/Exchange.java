@@ -1,0 +1,222 @@
+package dev.deltasync.server.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.URIUtil;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One request and its response, with what the routes need: path segments (percent-decoded one by
+ * one, so a collection name may contain {@code /}), query parameters, size-limited bodies, JSON and
+ * byte answers. Blocking: handlers run on virtual threads.
+ */
+final class Exchange {
+  final Request request;
+  final Response response;
+  final String method;
+  final List<String> segments;
+  private final Fields query;
+
+  /** The route template, for metrics and logs (never the actual names). */
+  String route = "unmatched";
+
+  /** The authenticated user's id, for logs; -1 before authentication. */
+  long userId = -1;
+
+  private long bytesIn;
+  private long bytesOut;
+  private @Nullable OutputStream out;
+
+  Exchange(Request request, Response response) throws Problem {
+    this.request = request;
+    this.response = response;
+    this.method = request.getMethod();
+    String raw = request.getHttpURI().getPath();
+    List<String> parts = new ArrayList<>();
+    for (String part : raw.split("/", -1)) {
+      if (!part.isEmpty()) {
+        String decoded;
+        try {
+          decoded = URIUtil.decodePath(part);
+        } catch (RuntimeException e) {
+          throw Problem.badRequest("the path is not valid percent-encoded UTF-8");
+        }
+        parts.add(decoded);
+      }
+    }
+    this.segments = List.copyOf(parts);
+    try {
+      this.query = Request.extractQueryParameters(request);
+    } catch (RuntimeException e) {
+      throw Problem.badRequest("the query string is not valid");
+    }
+  }
+
+  String path() {
+    return request.getHttpURI().getPath();
+  }
+
+  @Nullable String header(String name) {
+    return request.getHeaders().get(name);
+  }
+
+  @Nullable String query(String name) {
+    return query.getValue(name);
+  }
+
+  long queryLong(String name, long fallback, long min, long max) throws Problem {
+    String value = query(name);
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      long parsed = Long.parseLong(value);
+      if (parsed < min || parsed > max) {
+        throw Problem.badRequest(
+            name + " must be between " + min + " and " + max + ", not " + value);
+      }
+      return parsed;
+    } catch (NumberFormatException e) {
+      throw Problem.badRequest(name + " must be a whole number, not \"" + value + "\"");
+    }
+  }
+
+  /** The declared body length, or -1 when the client did not declare one. */
+  long contentLength() {
+    return request.getLength();
+  }
+
+  /**
+   * The body as a stream that fails with {@link Problem} 413 after {@code max} bytes. A declared
+   * length above {@code max} is refused before anything is read.
+   */
+  InputStream body(long max) throws Problem {
+    long declared = contentLength();
+    if (declared > max) {
+      throw Problem.tooLarge(
+          "the body has " + declared + " bytes; at most " + max + " are accepted here");
+    }
+    InputStream in = Content.Source.asInputStream(request);
+    return new InputStream() {
+      @Override
+      public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        int n = in.read(b, off, len);
+        if (n > 0) {
+          bytesIn += n;
+          if (bytesIn > max) {
+            throw new BodyTooLarge(max);
+          }
+        }
+        return n;
+      }
+
+      @Override
+      public void close() throws IOException {
+        in.close();
+      }
+    };
+  }
+
+  /** The whole body, at most {@code max} bytes. */
+  byte[] bodyBytes(int max) throws Problem, IOException {
+    try (InputStream in = body(max)) {
+      return in.readAllBytes();
+    }
+  }
+
+  void json(int status, Object value) throws IOException {
+    bytes(status, "application/json", Json.write(value));
+  }
+
+  void problem(Problem problem) throws IOException {
+    byte[] body = Json.write(problem.document(path()));
+    response.reset();
+    if (problem.status() == 401) {
+      response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"deltasync\"");
+    }
+    Object retry = problem.document("").get("retryAfterSeconds");
+    if (retry != null) {
+      response.getHeaders().put(HttpHeader.RETRY_AFTER, String.valueOf(retry));
+    }
+    bytes(problem.status(), "application/problem+json", body);
+  }
+
+  void bytes(int status, String contentType, byte[] body) throws IOException {
+    try (OutputStream stream = stream(status, contentType, body.length)) {
+      stream.write(body);
+    }
+  }
+
+  void noContent() {
+    response.setStatus(204);
+  }
+
+  /** Starts an answer of {@code length} bytes (-1: unknown) and returns where to write it. */
+  OutputStream stream(int status, String contentType, long length) {
+    response.setStatus(status);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+    if (length >= 0) {
+      response.getHeaders().put(HttpHeader.CONTENT_LENGTH, length);
+    }
+    OutputStream sink = Content.Sink.asOutputStream(response);
+    OutputStream counting =
+        new OutputStream() {
+          @Override
+          public void write(int b) throws IOException {
+            sink.write(b);
+            bytesOut++;
+          }
+
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            sink.write(b, off, len);
+            bytesOut += len;
+          }
+
+          @Override
+          public void flush() throws IOException {
+            sink.flush();
+          }
+
+          @Override
+          public void close() throws IOException {
+            sink.close();
+          }
+        };
+    out = counting;
+    return counting;
+  }
+
+  long bytesIn() {
+    return bytesIn;
+  }
+
+  long bytesOut() {
+    return bytesOut;
+  }
+
+  /** A body went over its limit while being read. */
+  static final class BodyTooLarge extends IOException {
+    private static final long serialVersionUID = 1L;
+    final long max;
+
+    BodyTooLarge(long max) {
+      super("the body has more than " + max + " bytes");
+      this.max = max;
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package dev.deltasync.server.internal;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * Token buckets per key (a client address, a user name): {@code capacity} attempts at once, then
+ * one more every {@code refillMillis}. Kept in this process's memory: with several server processes
+ * each limits on its own, which still bounds guessing to a small multiple. Buckets that are full
+ * again are dropped, so memory stays bounded by the keys active in the last few minutes.
+ */
+final class RateLimiter {
+  private final int capacity;
+  private final long refillMillis;
+  private final LongSupplier clock;
+  private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
+
+  private static final class Bucket {
+    double tokens;
+    long updated;
+
+    Bucket(double tokens, long updated) {
+      this.tokens = tokens;
+      this.updated = updated;
+    }
+  }
+
+  RateLimiter(int capacity, long refillMillis, LongSupplier clock) {
+    this.capacity = capacity;
+    this.refillMillis = refillMillis;
+    this.clock = clock;
+  }
+
+  /**
+   * Takes one attempt for {@code key}.
+   *
+   * @return 0 when allowed, otherwise the seconds to wait
+   */
+  long acquire(String key) {
+    long now = clock.getAsLong();
+    long[] wait = {0};
+    buckets.compute(
+        key,
+        (k, bucket) -> {
+          Bucket b = bucket == null ? new Bucket(capacity, now) : bucket;
+          b.tokens = Math.min(capacity, b.tokens + (now - b.updated) / (double) refillMillis);
+          b.updated = now;
+          if (b.tokens >= 1) {
+            b.tokens -= 1;
+          } else {
+            wait[0] = Math.max(1, (long) Math.ceil((1 - b.tokens) * refillMillis / 1000.0));
+          }
+          return b;
+        });
+    if (buckets.size() > 10_000) {
+      buckets
+          .entrySet()
+          .removeIf(e ->
+              e.getValue().tokens + (now - e.getValue().updated) / (double) refillMillis
+                  >= capacity);
+    }
+    return wait[0];
+  }
+}
