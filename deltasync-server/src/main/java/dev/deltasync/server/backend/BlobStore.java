@@ -30,7 +30,8 @@ public interface BlobStore extends Closeable {
    * an interrupted upload resumes from {@link #stagedSize}.
    *
    * @return the staging area's new size
-   * @throws IllegalArgumentException when {@code offset} is not the current size
+   * @throws IllegalArgumentException when {@code offset} is not the current size, or another append
+   *     to the same staging area is under way
    * @throws TooLarge when the area would exceed {@code maxBytes}
    */
   long appendStaged(String stagingKey, long offset, InputStream in, long maxBytes)

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -145,6 +146,13 @@ final class Exchange {
   void problem(Problem problem) throws IOException {
     byte[] body = Json.write(problem.document(path()));
     response.reset();
+    problem.headers().forEach((name, value) -> response.getHeaders().put(name, value));
+    if (!request.consumeAvailable()
+        && request.getConnectionMetaData().getHttpVersion() == HttpVersion.HTTP_1_1) {
+      // Refused before its body was read (too large, not authorized): the connection cannot carry
+      // another request, so say that it closes, or a client reuses it and fails.
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
+    }
     if (problem.status() == 401) {
       response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"deltasync\"");
     }

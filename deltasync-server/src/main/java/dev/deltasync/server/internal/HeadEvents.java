@@ -7,22 +7,32 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Tells watching devices about new logs. One thread per server process follows the backend's
  * head-change feed (every {@link #POLL_MILLIS} ms), so appends made through any server process on
- * the same backend reach every watcher, and hands each change to the watchers of its user.
+ * the same backend reach every watcher, and hands each change to the watchers of its user. The
+ * thread starts with the first watcher, so a process that nobody watches (a storage-only one) does
+ * not poll. {@link #close} ends every watcher.
  */
 final class HeadEvents implements AutoCloseable {
   static final long POLL_MILLIS = 100;
+
+  /** Put in a watcher's queue when the server closes, to wake its handler. */
+  private static final HeadChange CLOSED = new HeadChange(-1, -1, "", -1);
+
   private static final Logger LOG = LoggerFactory.getLogger(HeadEvents.class);
 
   /** One watching connection: a queue its handler drains. */
   static final class Watcher {
     final long userId;
     final LinkedBlockingQueue<HeadChange> changes = new LinkedBlockingQueue<>(10_000);
+
+    /** Set when the server closes: the handler ends the stream. */
+    volatile boolean ended;
 
     Watcher(long userId) {
       this.userId = userId;
@@ -31,18 +41,29 @@ final class HeadEvents implements AutoCloseable {
 
   private final MetadataBackend metadata;
   private final ConcurrentHashMap<Long, Set<Watcher>> watchers = new ConcurrentHashMap<>();
-  private final Thread follower;
+  private @Nullable Thread follower;
   private volatile boolean closed;
   private long version;
 
-  HeadEvents(MetadataBackend metadata) throws BackendException {
+  HeadEvents(MetadataBackend metadata) {
     this.metadata = metadata;
-    this.version = metadata.headVersion();
-    this.follower = Thread.ofPlatform().daemon().name("deltasync-head-events").start(this::follow);
   }
 
-  Watcher watch(long userId) {
+  /**
+   * Registers a watcher of the user's heads; changes after this call reach it. A watcher of a
+   * closed instance is {@link Watcher#ended} at once.
+   */
+  synchronized Watcher watch(long userId) throws BackendException {
     Watcher watcher = new Watcher(userId);
+    if (closed) {
+      watcher.ended = true;
+      watcher.changes.offer(CLOSED);
+      return watcher;
+    }
+    if (follower == null) {
+      version = metadata.headVersion();
+      follower = Thread.ofPlatform().daemon().name("deltasync-head-events").start(this::follow);
+    }
     watchers.computeIfAbsent(userId, id -> ConcurrentHashMap.newKeySet()).add(watcher);
     return watcher;
   }
@@ -91,8 +112,16 @@ final class HeadEvents implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     closed = true;
-    follower.interrupt();
+    if (follower != null) {
+      follower.interrupt();
+    }
+    for (Set<Watcher> set : watchers.values()) {
+      for (Watcher watcher : set) {
+        watcher.ended = true;
+        watcher.changes.offer(CLOSED);
+      }
+    }
   }
 }

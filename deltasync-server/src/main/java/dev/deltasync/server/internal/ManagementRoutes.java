@@ -250,7 +250,7 @@ final class ManagementRoutes {
   /**
    * Server-sent events: first a {@code heads} event with every head, then a {@code head} event for
    * each new log of the user's collections, and a comment line every 15 s to keep the connection
-   * alive. Runs until the client goes away.
+   * alive. Runs until the client goes away or the server stops.
    */
   private void events(Exchange x) throws Problem, IOException {
     Authenticator.DeviceAuth caller = auth.device(x);
@@ -270,7 +270,9 @@ final class ManagementRoutes {
           Thread.currentThread().interrupt();
           return;
         }
-        if (change == null) {
+        if (watcher.ended) {
+          return; // the server is stopping: the client reconnects, to another server if need be
+        } else if (change == null) {
           out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
           out.flush();
         } else {
@@ -357,7 +359,10 @@ final class ManagementRoutes {
     if (ttl == null || ttl.isNull()) {
       return DEFAULT_LEASE_SECONDS * 1000;
     }
-    if (!ttl.canConvertToLong() || ttl.asLong() < 1 || ttl.asLong() > MAX_LEASE_SECONDS) {
+    if (!ttl.isIntegralNumber()
+        || !ttl.canConvertToLong()
+        || ttl.asLong() < 1
+        || ttl.asLong() > MAX_LEASE_SECONDS) {
       throw Problem.badRequest("ttlSeconds must be a whole number from 1 to " + MAX_LEASE_SECONDS);
     }
     return ttl.asLong() * 1000;

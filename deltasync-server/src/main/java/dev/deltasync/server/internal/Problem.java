@@ -17,6 +17,7 @@ final class Problem extends Exception {
   private final String type;
   private final String title;
   private final transient Map<String, Object> extra = new LinkedHashMap<>();
+  private final transient Map<String, String> headers = new LinkedHashMap<>();
 
   Problem(int status, String type, String title, String detail) {
     super(detail, null, false, false);
@@ -29,6 +30,16 @@ final class Problem extends Exception {
   Problem with(String name, Object value) {
     extra.put(name, value);
     return this;
+  }
+
+  /** Adds a response header (sent with the problem document, such as Content-Range on a 416). */
+  Problem withHeader(String name, String value) {
+    headers.put(name, value);
+    return this;
+  }
+
+  Map<String, String> headers() {
+    return headers;
   }
 
   int status() {

@@ -21,7 +21,6 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Puts a server together: secrets of the data directory, the embedded backend, the routes, and a
@@ -32,7 +31,7 @@ public final class ServerAssembly implements AutoCloseable {
   private final Server jetty;
   private final ServerConnector connector;
   private final EmbeddedBackend backend;
-  private final @Nullable HeadEvents events;
+  private final HeadEvents events;
   private final Path adminTokenFile;
   private final boolean adminTokenCreated;
   private final boolean tls;
@@ -42,7 +41,7 @@ public final class ServerAssembly implements AutoCloseable {
       Server jetty,
       ServerConnector connector,
       EmbeddedBackend backend,
-      @Nullable HeadEvents events,
+      HeadEvents events,
       Path adminTokenFile,
       boolean adminTokenCreated,
       boolean tls,
@@ -73,7 +72,8 @@ public final class ServerAssembly implements AutoCloseable {
       throw new IOException(data.resolve("signing-key") + " is damaged; delete it and restart", e);
     }
     EmbeddedBackend backend = EmbeddedBackend.open(data, options.clock());
-    HeadEvents events = null;
+    // Starts its thread only when a device watches, so a storage-only process has none.
+    HeadEvents events = new HeadEvents(backend.metadata());
     try {
       boolean management = options.roles().contains(Role.MANAGEMENT);
       boolean storage = options.roles().contains(Role.STORAGE);
@@ -81,7 +81,6 @@ public final class ServerAssembly implements AutoCloseable {
       AccessTokens accessTokens = new AccessTokens(signingKey);
       Authenticator auth =
           new Authenticator(backend.metadata(), accessTokens, admin.secret(), options.clock());
-      events = management ? new HeadEvents(backend.metadata()) : null;
 
       QueuedThreadPool threads = new QueuedThreadPool(200, 8);
       threads.setName("deltasync-http");
@@ -133,7 +132,7 @@ public final class ServerAssembly implements AutoCloseable {
               backend.metadata(),
               auth,
               accessTokens,
-              events == null ? new HeadEvents(backend.metadata()) : events,
+              events,
               metrics,
               options.clock(),
               () -> configuredStorage != null ? configuredStorage : self[0].url());
@@ -148,6 +147,7 @@ public final class ServerAssembly implements AutoCloseable {
                   options.maxLogBytes(), options.maxPackBytes(), options.maxPackBytes()));
       jetty.setHandler(
           new ApiHandler(managementRoutes, storageRoutes, management, storage, metrics));
+      jetty.setErrorHandler(new ProblemErrorHandler());
       jetty.setStopTimeout(5_000);
       ServerAssembly assembly =
           new ServerAssembly(
@@ -169,9 +169,7 @@ public final class ServerAssembly implements AutoCloseable {
       }
       return assembly;
     } catch (IOException | RuntimeException e) {
-      if (events != null) {
-        events.close();
-      }
+      events.close();
       backend.close();
       throw e;
     }
@@ -200,14 +198,14 @@ public final class ServerAssembly implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    // First end the push-channel streams, which never end on their own: Jetty's graceful stop
+    // would otherwise wait its whole stop timeout for them.
+    events.close();
     try {
       jetty.stop();
     } catch (Exception e) {
       // stopping anyway
     } finally {
-      if (events != null) {
-        events.close();
-      }
       backend.close();
     }
   }

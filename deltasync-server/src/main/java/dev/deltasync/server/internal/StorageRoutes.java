@@ -504,8 +504,9 @@ final class StorageRoutes {
         }
       }
       if (start >= size || start > end) {
-        x.response.getHeaders().put(HttpHeader.CONTENT_RANGE, "bytes */" + size);
-        throw Problem.rangeNotSatisfiable("the pack has " + size + " bytes");
+        // A problem answer resets the headers set so far: the problem carries its own.
+        throw Problem.rangeNotSatisfiable("the pack has " + size + " bytes")
+            .withHeader(HttpHeader.CONTENT_RANGE.asString(), "bytes */" + size);
       }
       status = 206;
       x.response

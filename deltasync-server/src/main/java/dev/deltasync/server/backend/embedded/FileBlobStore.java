@@ -6,6 +6,8 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -72,6 +74,17 @@ public final class FileBlobStore implements BlobStore {
     Path file = staged(stagingKey);
     try (FileChannel channel =
         FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      // One writer at a time, in this process and in others (the lock ends with the channel):
+      // two requests at the same offset would otherwise both pass the offset check and write.
+      FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (OverlappingFileLockException e) {
+        lock = null;
+      }
+      if (lock == null) {
+        throw new IllegalArgumentException("another request is appending to this upload");
+      }
       long size = channel.size();
       if (offset != size) {
         throw new IllegalArgumentException(
