@@ -572,7 +572,16 @@ class AuthorizationMatrixTest {
     }
     assertThat(reply.contentType()).startsWith(Http.PROBLEM_TYPE);
     if (reply.status() == 401) {
-      assertThat(reply.header("WWW-Authenticate")).contains("Bearer realm=\"deltasync\"");
+      // The challenge names the scheme the route takes: Basic where a password is expected.
+      boolean basic =
+          route.auth() == Auth.PASSWORD
+              || (route.auth() == Auth.DEVICE_OR_PASSWORD
+                  && credential.authorization() != null
+                  && credential.authorization().startsWith("Basic "));
+      assertThat(reply.header("WWW-Authenticate"))
+          .as("%s with %s", route.name(), credential.label())
+          .hasValueSatisfying(value ->
+              assertThat(value).startsWith((basic ? "Basic" : "Bearer") + " realm=\"deltasync\""));
     }
     String authorization = credential.authorization();
     if (authorization != null && authorization.length() > 12) {

@@ -19,6 +19,8 @@ final class EventStream implements AutoCloseable {
 
   private final HttpResponse<Stream<String>> response;
   private final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
+  private final java.util.concurrent.CountDownLatch ended =
+      new java.util.concurrent.CountDownLatch(1);
   private final Thread reader;
 
   EventStream(String baseUrl, String deviceToken) throws IOException, InterruptedException {
@@ -62,6 +64,12 @@ final class EventStream implements AutoCloseable {
     } catch (IOException | UncheckedIOException e) {
       // closed
     }
+    ended.countDown();
+  }
+
+  /** Whether the server ended the stream within {@code timeout}. */
+  boolean endsWithin(Duration timeout) throws InterruptedException {
+    return ended.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** The next event; fails when none comes within {@code timeout}. */

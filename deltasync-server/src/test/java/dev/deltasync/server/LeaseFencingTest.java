@@ -82,6 +82,29 @@ class LeaseFencingTest {
   }
 
   @Test
+  void anotherDeviceCannotUseRenewOrReleaseTheHoldersLease() {
+    String phoneAccess = server.access(phone);
+    JsonNode lease = acquire(laptop, "not-yours", 30);
+    long fencing = lease.get("fencing").asLong();
+    String path = "/v1/collections/not-yours/lease/" + lease.get("lease").asText();
+
+    Http.Reply append = server.append(phoneAccess, "not-yours", 0, fencing, log("not-yours", 1));
+    assertThat(append.status()).isEqualTo(409);
+    assertThat(append.problem()).isEqualTo("lease-fenced");
+    assertThat(append.detail()).contains("another device holds");
+
+    Http.Reply renew =
+        server.http.put(path).bearer(phone.token()).json("{\"ttlSeconds\":3600}").send();
+    assertThat(renew.status()).isEqualTo(409);
+    assertThat(renew.problem()).isEqualTo("lease-lost");
+    assertThat(server.http.delete(path).bearer(phone.token()).send().status()).isEqualTo(404);
+
+    // The laptop's lease is untouched: it still ends after 30 s, not 3600.
+    clock.advance(Duration.ofSeconds(31));
+    assertThat(acquire(phone, "not-yours", 30).get("fencing").asLong()).isEqualTo(fencing + 1);
+  }
+
+  @Test
   void aHeldLeaseIsRefusedToOtherDevicesWithWhenToRetry() {
     acquire(laptop, "held", 60);
     clock.advance(Duration.ofSeconds(15));

@@ -289,6 +289,42 @@ class ManagementApiTest {
     assertThat(method.status()).isEqualTo(405);
     assertThat(method.problem()).isEqualTo("method-not-allowed");
     assertThat(method.detail()).contains("POST");
+    assertThat(method.header("Allow")).contains("POST");
+
+    Http.Reply lease =
+        server.http.get("/v1/collections/docs/lease/0123").bearer(laptop.token()).send();
+    assertThat(lease.status()).isEqualTo(405);
+    assertThat(lease.header("Allow")).contains("PUT, DELETE");
+
+    Http.Reply extra = server.http.get("/v1/heads/extra").bearer(laptop.token()).send();
+    assertThat(extra.status()).isEqualTo(404);
+  }
+
+  @Test
+  void anAccessTokenForAllCollectionsHasNoScopeAndAStarIsJustAName() {
+    Http.Reply all = server.http.post("/v1/access-tokens").bearer(laptop.token()).json("{}").send();
+    assertThat(all.json().get("scope").isNull()).isTrue();
+
+    Http.Reply star =
+        server
+            .http
+            .post("/v1/access-tokens")
+            .bearer(laptop.token())
+            .json("{\"collection\":\"*\"}")
+            .send();
+    assertThat(star.json().get("scope").asText()).isEqualTo("*");
+    String token = star.json().get("token").asText();
+    assertThat(server.http.get("/v1/collections/docs/head").bearer(token).send().status())
+        .isEqualTo(403);
+
+    Http.Reply number =
+        server
+            .http
+            .post("/v1/access-tokens")
+            .bearer(laptop.token())
+            .json("{\"collection\":7}")
+            .send();
+    assertThat(number.status()).isEqualTo(400);
   }
 
   @Test

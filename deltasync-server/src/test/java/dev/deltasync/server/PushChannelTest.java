@@ -100,4 +100,21 @@ class PushChannelTest {
       assertThat(events.quietFor(Duration.ofMillis(300))).isTrue();
     }
   }
+
+  @Test
+  void aRevokedDevicesStreamEndsAtItsNextEvent() throws Exception {
+    TestServer.Device tablet = appender.device("alice", PASSWORD, "tablet");
+    String access = appender.access(laptop);
+    try (EventStream events = new EventStream(watched.url(), tablet.token())) {
+      assertThat(events.next(PATIENCE).name()).isEqualTo("heads");
+      appender.revoke(tablet);
+      appender.appended(
+          access, "after-revoke", 0, TestLogs.log("alice", "after-revoke", TestLogs.logId(3, 1)));
+
+      assertThat(events.endsWithin(PATIENCE)).as("the stream ends").isTrue();
+      assertThat(events.quietFor(Duration.ofMillis(100)))
+          .as("no event of the new log reached the revoked device")
+          .isTrue();
+    }
+  }
 }

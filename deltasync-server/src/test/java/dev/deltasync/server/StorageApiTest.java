@@ -1,5 +1,6 @@
 package dev.deltasync.server;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -420,6 +421,33 @@ class StorageApiTest {
             .send()
             .body();
     assertThat(stored).isIn(part, other);
+  }
+
+  @Test
+  void anotherLogWithAUsedLogIdIsRefused() {
+    byte[] first = TestLogs.log("alice", "reused", TestLogs.logId(5, 1));
+    assertThat(server.appended(access, "reused", 0, first)).isEqualTo(1);
+    byte[] other =
+        TestLogs.log(
+            "alice", "reused", TestLogs.logId(5, 1), List.of("other content".getBytes(UTF_8)));
+
+    Http.Reply reply = server.append(access, "reused", 1, other);
+
+    assertThat(reply.status()).isEqualTo(409);
+    assertThat(reply.problem()).isEqualTo("log-id-reused");
+    assertThat(reply.json().get("sequence").asLong()).isEqualTo(1);
+    assertThat(server.head(access, "reused")).isEqualTo(1);
+  }
+
+  @Test
+  void finishingAnEmptyUploadIsRefusedAsAnInvalidPack() {
+    String upload =
+        server.http.post("/v1/uploads").bearer(access).send().json().get("upload").asText();
+
+    Http.Reply reply = server.http.post("/v1/uploads/" + upload + "/finish").bearer(access).send();
+
+    assertThat(reply.status()).isEqualTo(400);
+    assertThat(reply.problem()).isEqualTo("invalid-pack");
   }
 
   @Test

@@ -10,6 +10,12 @@ public sealed interface AppendOutcome {
    */
   record Appended(long sequence, boolean duplicate) implements AppendOutcome {}
 
+  /**
+   * Nothing was written: the collection has a log with this id at {@code sequence} whose bytes
+   * differ. Log ids are chosen at random once per log; a writer must not reuse one.
+   */
+  record IdReused(long sequence) implements AppendOutcome {}
+
   /** Nothing was written: the head is {@code head}, not the expected one. */
   record HeadMoved(long head) implements AppendOutcome {}
 

@@ -15,6 +15,7 @@ import org.jspecify.annotations.Nullable;
  * @param originDevice the device name its header gives
  * @param createdMillis its header's creation time
  * @param size its length in bytes
+ * @param sha256 the SHA-256 of its bytes: a retry with the same log id must have the same bytes
  * @param inline its bytes, for small logs
  * @param blob the key of its bytes in the {@link BlobStore}, durable already, for large logs
  */
@@ -28,5 +29,6 @@ public record AppendRequest(
     String originDevice,
     long createdMillis,
     long size,
+    ByteString sha256,
     byte @Nullable [] inline,
     @Nullable String blob) {}

@@ -68,9 +68,10 @@ public interface MetadataBackend extends Closeable {
 
   /**
    * Appends a log at the expected head (compare-and-set), idempotent by log id, after the lease
-   * check: when a valid lease exists on the collection, the append must carry its fencing number
-   * (or come from its holder); a fencing number that is not the valid lease's is refused. When this
-   * returns {@link AppendOutcome.Appended}, the log is durable and visible to readers.
+   * check: when a valid lease exists on the collection, only its holder appends (with the lease's
+   * fencing number or without one); a fencing number that is not the valid lease's, or that another
+   * device presents, is refused. When this returns {@link AppendOutcome.Appended}, the log is
+   * durable and visible to readers.
    */
   AppendOutcome append(AppendRequest request) throws BackendException;
 
@@ -98,13 +99,20 @@ public interface MetadataBackend extends Closeable {
       long userId, String collection, long deviceId, long ttlMillis, long nowMillis)
       throws BackendException;
 
-  /** Extends the lease when it is still the collection's current, valid lease. */
+  /**
+   * Extends the lease when it is still the collection's current, valid lease and {@code deviceId}
+   * holds it; otherwise changes nothing.
+   */
   LeaseOutcome renewLease(
-      long userId, String collection, String leaseId, long ttlMillis, long nowMillis)
+      long userId, String collection, String leaseId, long deviceId, long ttlMillis, long nowMillis)
       throws BackendException;
 
-  /** Ends the lease when it is the collection's current one; false otherwise. */
-  boolean releaseLease(long userId, String collection, String leaseId) throws BackendException;
+  /**
+   * Ends the lease when it is the collection's current one and {@code deviceId} holds it; false
+   * otherwise.
+   */
+  boolean releaseLease(long userId, String collection, String leaseId, long deviceId)
+      throws BackendException;
 
   // ---- content ----
 

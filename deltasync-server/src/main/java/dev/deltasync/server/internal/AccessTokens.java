@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
  * Short-lived access tokens that the storage role verifies on its own, with a key shared by the
  * server processes (the data directory's {@code signing-key}): {@code dst_} + base64url(payload) +
  * {@code .} + base64url(HMAC-SHA256(key, payload)). The payload: version (1), user id, device id,
- * expiry (ms), a 128-bit nonce, the user name and the collection scope ({@code *} for all).
+ * expiry (ms), a 128-bit nonce, the user name and the collection scope (empty for all: no
+ * collection has an empty name).
  */
 final class AccessTokens {
   private static final int VERSION = 1;
@@ -23,7 +24,7 @@ final class AccessTokens {
   /** What a valid token grants. */
   record Grant(long userId, String user, long deviceId, String scope, long expiresMillis) {
     boolean allows(String collection) {
-      return scope.equals("*") || scope.equals(collection);
+      return scope.isEmpty() || scope.equals(collection);
     }
   }
 

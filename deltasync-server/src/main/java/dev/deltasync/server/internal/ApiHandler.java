@@ -79,7 +79,10 @@ final class ApiHandler extends Handler.Abstract {
     }
     String route = x == null ? "unmatched" : x.route;
     double seconds = (System.nanoTime() - start) / 1e9;
-    metrics.requests.labelValues(route, request.getMethod(), String.valueOf(status)).inc();
+    metrics
+        .requests
+        .labelValues(route, methodLabel(request.getMethod()), String.valueOf(status))
+        .inc();
     metrics.duration.labelValues(route).observe(seconds);
     if (x != null) {
       metrics.bytesIn.inc(x.bytesIn());
@@ -114,6 +117,7 @@ final class ApiHandler extends Handler.Abstract {
     }
     if (s.size() == 2 && s.get(0).equals("v1") && s.get(1).equals("health")) {
       x.route = "/v1/health";
+      ManagementRoutes.requireMethod(x, "GET");
       x.json(200, Map.of("status", "ok", "management", managementRole, "storage", storageRole));
       return;
     }
@@ -149,5 +153,13 @@ final class ApiHandler extends Handler.Abstract {
       return 499;
     }
     return problem.status();
+  }
+
+  /** The method as a metrics label: one of the methods the API uses, or OTHER (bounded). */
+  private static String methodLabel(String method) {
+    return switch (method) {
+      case "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE" -> method;
+      default -> "OTHER";
+    };
   }
 }

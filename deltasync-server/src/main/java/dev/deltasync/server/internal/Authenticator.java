@@ -81,7 +81,8 @@ final class Authenticator {
   UserRecord password(Exchange exchange) throws Problem, BackendException {
     String header = exchange.header("Authorization");
     if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
-      throw Problem.unauthorized("send the user name and password with HTTP Basic authentication");
+      throw Problem.unauthorizedBasic(
+          "send the user name and password with HTTP Basic authentication");
     }
     String decoded;
     try {
@@ -89,21 +90,29 @@ final class Authenticator {
           new String(
               Base64.getDecoder().decode(header.substring(6).strip()), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
-      throw Problem.unauthorized("the Basic credentials are not valid base64");
+      throw Problem.unauthorizedBasic("the Basic credentials are not valid base64");
     }
     int colon = decoded.indexOf(':');
     if (colon < 0) {
-      throw Problem.unauthorized("the Basic credentials must be NAME:PASSWORD");
+      throw Problem.unauthorizedBasic("the Basic credentials must be NAME:PASSWORD");
     }
     String name = decoded.substring(0, colon);
     String password = decoded.substring(colon + 1);
-    limit(exchange, name);
+    String address = Request.getRemoteAddr(exchange.request);
+    long wait = Math.max(byAddress.waitFor(address), byUser.waitFor(name));
+    if (wait > 0) {
+      throw Problem.tooManyRequests(
+          "too many failed login attempts; wait " + wait + " s and try again", wait);
+    }
     Optional<UserRecord> user = metadata.user(name);
     // Hash even for an unknown user, so that timing does not tell which names exist.
     boolean valid =
         Passwords.matches(password, user.map(UserRecord::passwordHash).orElse(DUMMY_HASH));
     if (user.isEmpty() || !valid) {
-      throw Problem.unauthorized("wrong user name or password");
+      // Only failures count: devices behind one address that log in correctly are not slowed.
+      byAddress.acquire(address);
+      byUser.acquire(name);
+      throw Problem.unauthorizedBasic("wrong user name or password");
     }
     exchange.userId = user.get().id();
     return user.get();

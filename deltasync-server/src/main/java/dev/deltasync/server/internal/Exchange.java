@@ -153,7 +153,7 @@ final class Exchange {
       // another request, so say that it closes, or a client reuses it and fails.
       response.getHeaders().put(HttpHeader.CONNECTION, "close");
     }
-    if (problem.status() == 401) {
+    if (problem.status() == 401 && !problem.headers().containsKey("WWW-Authenticate")) {
       response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"deltasync\"");
     }
     Object retry = problem.document("").get("retryAfterSeconds");

@@ -74,10 +74,10 @@ final class ManagementRoutes {
       case "devices" -> {
         if (s.size() == 2) {
           x.route = "/v1/devices";
+          requireMethod(x, "GET", "POST");
           if (x.method.equals("POST")) {
             registerDevice(x);
           } else {
-            requireMethod(x, "GET");
             listDevices(x);
           }
         } else if (s.size() == 3) {
@@ -89,21 +89,33 @@ final class ManagementRoutes {
         }
       }
       case "access-tokens" -> {
+        if (s.size() != 2) {
+          return false;
+        }
         x.route = "/v1/access-tokens";
         requireMethod(x, "POST");
         issueAccessToken(x);
       }
       case "location" -> {
+        if (s.size() != 2) {
+          return false;
+        }
         x.route = "/v1/location";
         requireMethod(x, "GET");
         location(x);
       }
       case "heads" -> {
+        if (s.size() != 2) {
+          return false;
+        }
         x.route = "/v1/heads";
         requireMethod(x, "GET");
         heads(x);
       }
       case "events" -> {
+        if (s.size() != 2) {
+          return false;
+        }
         x.route = "/v1/events";
         requireMethod(x, "GET");
         events(x);
@@ -115,10 +127,10 @@ final class ManagementRoutes {
           acquireLease(x, Names.collection(s.get(2)));
         } else if (s.size() == 5 && s.get(3).equals("lease")) {
           x.route = "/v1/collections/{c}/lease/{id}";
+          requireMethod(x, "PUT", "DELETE");
           if (x.method.equals("DELETE")) {
             releaseLease(x, Names.collection(s.get(2)), s.get(4));
           } else {
-            requireMethod(x, "PUT");
             renewLease(x, Names.collection(s.get(2)), s.get(4));
           }
         } else {
@@ -132,10 +144,16 @@ final class ManagementRoutes {
     return true;
   }
 
-  static void requireMethod(Exchange x, String method) throws Problem {
-    if (!x.method.equals(method)) {
-      throw Problem.methodNotAllowed(x.route + " answers " + method + ", not " + x.method);
+  /** Refuses a method the route does not answer, with 405 and the {@code Allow} header. */
+  static void requireMethod(Exchange x, String... allowed) throws Problem {
+    for (String method : allowed) {
+      if (x.method.equals(method)) {
+        return;
+      }
     }
+    String list = String.join(", ", allowed);
+    throw Problem.methodNotAllowed(x.route + " answers " + list + ", not " + x.method)
+        .withHeader("Allow", list);
   }
 
   private void createUser(Exchange x) throws Problem, IOException {
@@ -210,8 +228,11 @@ final class ManagementRoutes {
     Authenticator.DeviceAuth caller = auth.device(x);
     JsonNode body = Json.object(x.bodyBytes(MAX_JSON_BYTES));
     JsonNode collection = body.get("collection");
+    if (collection != null && !collection.isNull() && !collection.isTextual()) {
+      throw Problem.badRequest("\"collection\" is a collection name (a string), or null for all");
+    }
     String scope =
-        collection == null || collection.isNull() ? "*" : Names.collection(collection.asText());
+        collection == null || collection.isNull() ? "" : Names.collection(collection.asText());
     long now = clock.getAsLong();
     long expires = now + ACCESS_TOKEN_MILLIS;
     if (now - caller.device().lastSeenMillis() > 60_000) {
@@ -224,7 +245,7 @@ final class ManagementRoutes {
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("token", token);
     answer.put("expiresMillis", expires);
-    answer.put("scope", scope);
+    answer.put("scope", scope.isEmpty() ? null : scope);
     answer.put("storage", storageUrl.get());
     x.json(200, answer);
   }
@@ -272,7 +293,11 @@ final class ManagementRoutes {
         }
         if (watcher.ended) {
           return; // the server is stopping: the client reconnects, to another server if need be
-        } else if (change == null) {
+        }
+        if (metadata.device(caller.device().id()).map(d -> d.revoked()).orElse(true)) {
+          return; // revoked: its stream ends now, and it cannot open another
+        }
+        if (change == null) {
           out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
           out.flush();
         } else {
@@ -324,7 +349,8 @@ final class ManagementRoutes {
     Authenticator.DeviceAuth caller = auth.device(x);
     long ttl = ttlMillis(Json.object(x.bodyBytes(MAX_JSON_BYTES)));
     LeaseOutcome outcome =
-        metadata.renewLease(caller.user().id(), collection, leaseId, ttl, clock.getAsLong());
+        metadata.renewLease(
+            caller.user().id(), collection, leaseId, caller.device().id(), ttl, clock.getAsLong());
     if (outcome instanceof LeaseOutcome.Granted granted
         && granted.lease().deviceId() == caller.device().id()) {
       x.json(200, lease(granted.lease()));
@@ -339,7 +365,7 @@ final class ManagementRoutes {
   private void releaseLease(Exchange x, String collection, String leaseId)
       throws Problem, IOException {
     Authenticator.DeviceAuth caller = auth.device(x);
-    if (!metadata.releaseLease(caller.user().id(), collection, leaseId)) {
+    if (!metadata.releaseLease(caller.user().id(), collection, leaseId, caller.device().id())) {
       throw Problem.notFound("no such lease on collection \"" + collection + "\"");
     }
     x.noContent();

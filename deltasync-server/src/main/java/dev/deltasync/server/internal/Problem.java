@@ -77,6 +77,12 @@ final class Problem extends Exception {
     return new Problem(401, "unauthorized", "Unauthorized", detail);
   }
 
+  /** 401 for a route that takes the user's name and password (HTTP Basic). */
+  static Problem unauthorizedBasic(String detail) {
+    return unauthorized(detail)
+        .withHeader("WWW-Authenticate", "Basic realm=\"deltasync\", charset=\"UTF-8\"");
+  }
+
   static Problem forbidden(String detail) {
     return new Problem(403, "forbidden", "Forbidden", detail);
   }

@@ -31,6 +31,23 @@ final class RateLimiter {
     this.clock = clock;
   }
 
+  /** Seconds until {@code key} may try again (0: now), without taking an attempt. */
+  long waitFor(String key) {
+    long now = clock.getAsLong();
+    long[] wait = {0};
+    buckets.computeIfPresent(
+        key,
+        (k, b) -> {
+          b.tokens = Math.min(capacity, b.tokens + (now - b.updated) / (double) refillMillis);
+          b.updated = now;
+          if (b.tokens < 1) {
+            wait[0] = Math.max(1, (long) Math.ceil((1 - b.tokens) * refillMillis / 1000.0));
+          }
+          return b;
+        });
+    return wait[0];
+  }
+
   /**
    * Takes one attempt for {@code key}.
    *

@@ -24,6 +24,8 @@ import java.io.OutputStream;
 import java.io.SequenceInputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -96,10 +98,10 @@ final class StorageRoutes {
           head(x, collection);
         } else if (what.equals("logs") && s.size() == 4) {
           x.route = "/v1/collections/{c}/logs";
+          ManagementRoutes.requireMethod(x, "GET", "POST");
           if (x.method.equals("POST")) {
             append(x, collection);
           } else {
-            ManagementRoutes.requireMethod(x, "GET");
             listLogs(x, collection);
           }
         } else if (what.equals("logs") && s.size() == 5) {
@@ -142,9 +144,7 @@ final class StorageRoutes {
           uploadPack(x);
         } else if (s.size() == 3) {
           x.route = "/v1/packs/{pack}";
-          if (!x.method.equals("HEAD")) {
-            ManagementRoutes.requireMethod(x, "GET");
-          }
+          ManagementRoutes.requireMethod(x, "GET", "HEAD");
           downloadPack(x, s.get(2));
         } else {
           return false;
@@ -215,7 +215,8 @@ final class StorageRoutes {
     String blob = null;
     long size;
     LogEnvelope envelope;
-    try (InputStream body = x.body(limits.maxLogBytes())) {
+    MessageDigest digest = sha256();
+    try (InputStream body = new DigestInputStream(x.body(limits.maxLogBytes()), digest)) {
       byte[] head = body.readNBytes(INLINE_LOG_BYTES + 1);
       if (head.length <= INLINE_LOG_BYTES) {
         inline = head;
@@ -257,13 +258,18 @@ final class StorageRoutes {
                   header.getOriginDevice(),
                   header.getCreatedMillis(),
                   size,
+                  ByteString.copyFrom(digest.digest()),
                   inline,
                   blob));
       switch (outcome) {
         case AppendOutcome.Appended appended -> {
           keep = !appended.duplicate();
           metrics.appends.labelValues(appended.duplicate() ? "duplicate" : "appended").inc();
-          x.response.getHeaders().put(HttpHeader.LOCATION, x.path() + "/" + appended.sequence());
+          x.response
+              .getHeaders()
+              .put(
+                  HttpHeader.LOCATION,
+                  "/v1/collections/" + pathSegment(collection) + "/logs/" + appended.sequence());
           x.json(
               appended.duplicate() ? 200 : 201,
               Map.of("sequence", appended.sequence(), "duplicate", appended.duplicate()));
@@ -280,6 +286,16 @@ final class StorageRoutes {
                       + "; read the new logs, then append again")
               .with("head", moved.head());
         }
+        case AppendOutcome.IdReused reused -> {
+          metrics.appends.labelValues("invalid").inc();
+          throw Problem.conflict(
+                  "log-id-reused",
+                  "Log id reused",
+                  "the collection has another log with this log id, at sequence "
+                      + reused.sequence()
+                      + "; a new log needs a new random id")
+              .with("sequence", reused.sequence());
+        }
         case AppendOutcome.Fenced fenced -> {
           metrics.appends.labelValues("fenced").inc();
           throw Problem.conflict("lease-fenced", "Lease check failed", fenced.reason());
@@ -290,6 +306,20 @@ final class StorageRoutes {
         deleteQuietly(blob);
       }
     }
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+
+  /** A name as one percent-encoded path segment. */
+  static String pathSegment(String name) {
+    return java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8)
+        .replace("+", "%20");
   }
 
   private static LogEnvelope envelope(InputStream in) throws Problem, IOException {
@@ -607,6 +637,9 @@ final class StorageRoutes {
   private void finishUpload(Exchange x, String upload) throws Problem, IOException {
     AccessTokens.Grant grant = grant(x, null);
     String staging = staging(grant, upload);
+    if (blobs.stagedSize(staging) == 0) {
+      throw Problem.invalidPack("the upload is empty; send its bytes with PATCH first");
+    }
     publishPack(x, grant.userId(), staging);
     metadata.deleteUpload(grant.userId(), upload);
   }

@@ -46,7 +46,9 @@ final class Database implements AutoCloseable {
     Database database = new Database(file, poolSize);
     try {
       for (int i = 0; i < poolSize; i++) {
-        Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        Connection connection =
+            StatementCache.wrap(
+                DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath()));
         database.all.add(connection);
         try (Statement statement = connection.createStatement()) {
           statement.execute("PRAGMA busy_timeout = 30000");

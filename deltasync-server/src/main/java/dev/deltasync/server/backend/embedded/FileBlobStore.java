@@ -15,6 +15,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -52,7 +53,7 @@ public final class FileBlobStore implements BlobStore {
   @Override
   public long publish(String key, InputStream in, long maxBytes) throws IOException {
     Path target = blob(key);
-    Files.createDirectories(target.getParent());
+    createDurably(Objects.requireNonNull(target.getParent()));
     Path temp = target.resolveSibling(target.getFileName() + "." + UUID.randomUUID() + TEMP_SUFFIX);
     try {
       long written;
@@ -119,7 +120,7 @@ public final class FileBlobStore implements BlobStore {
   public void promote(String stagingKey, String key) throws IOException {
     Path source = staged(stagingKey);
     Path target = blob(key);
-    Files.createDirectories(target.getParent());
+    createDurably(Objects.requireNonNull(target.getParent()));
     try (FileChannel channel = FileChannel.open(source, StandardOpenOption.WRITE)) {
       channel.force(true);
     }
@@ -182,6 +183,30 @@ public final class FileBlobStore implements BlobStore {
       }
     }
     return total;
+  }
+
+  /**
+   * Creates {@code dir} and any missing parents below the blob root, fsyncing each parent after a
+   * new entry appears in it, so that a blob published into a new directory survives a crash.
+   */
+  private void createDurably(Path dir) throws IOException {
+    if (Files.isDirectory(dir)) {
+      return;
+    }
+    Path parent = dir.getParent();
+    if (parent != null && !parent.equals(blobs.getParent())) {
+      createDurably(parent);
+    }
+    try {
+      Files.createDirectory(dir);
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      return; // made by another request meanwhile
+    }
+    if (parent != null) {
+      try (FileChannel channel = FileChannel.open(parent, StandardOpenOption.READ)) {
+        channel.force(true);
+      }
+    }
   }
 
   /** Renames atomically and fsyncs the directory, so the name survives a crash. */

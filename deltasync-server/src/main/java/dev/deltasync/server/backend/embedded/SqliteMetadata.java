@@ -277,13 +277,16 @@ public final class SqliteMetadata implements MetadataBackend {
     String collection = request.collection();
     try (PreparedStatement query =
         c.prepareStatement(
-            "SELECT sequence FROM logs WHERE user_id = ? AND collection = ? AND log_id = ?")) {
+            "SELECT sequence, sha256 FROM logs"
+                + " WHERE user_id = ? AND collection = ? AND log_id = ?")) {
       query.setLong(1, userId);
       query.setString(2, collection);
       query.setBytes(3, request.logId().toByteArray());
       try (ResultSet r = query.executeQuery()) {
         if (r.next()) {
-          return new AppendOutcome.Appended(r.getLong(1), true);
+          return java.util.Arrays.equals(r.getBytes(2), request.sha256().toByteArray())
+              ? new AppendOutcome.Appended(r.getLong(1), true)
+              : new AppendOutcome.IdReused(r.getLong(1));
         }
       }
     }
@@ -292,14 +295,18 @@ public final class SqliteMetadata implements MetadataBackend {
     boolean valid = lease.isPresent() && lease.get().expiresMillis() > now;
     Long fencing = request.fencing();
     if (fencing != null) {
-      if (!valid || lease.get().fencing() != fencing) {
+      if (!valid
+          || lease.get().fencing() != fencing
+          || lease.get().deviceId() != request.deviceId()) {
         return new AppendOutcome.Fenced(
             "fencing number "
                 + fencing
                 + " is stale: "
-                + (valid
-                    ? "the collection's lease now has fencing number " + lease.get().fencing()
-                    : "the lease has expired or was released")
+                + (!valid
+                    ? "the lease has expired or was released"
+                    : lease.get().deviceId() == request.deviceId()
+                        ? "the collection's lease now has fencing number " + lease.get().fencing()
+                        : "another device holds the collection's lease")
                 + "; take a new lease, pull, and retry");
       }
     } else if (valid && lease.get().deviceId() != request.deviceId()) {
@@ -316,7 +323,7 @@ public final class SqliteMetadata implements MetadataBackend {
     try (PreparedStatement insert =
         c.prepareStatement(
             "INSERT INTO logs (user_id, collection, sequence, log_id, device, created_ms, size,"
-                + " inline, blob) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " sha256, inline, blob) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       insert.setLong(1, userId);
       insert.setString(2, collection);
       insert.setLong(3, sequence);
@@ -324,13 +331,14 @@ public final class SqliteMetadata implements MetadataBackend {
       insert.setString(5, request.originDevice());
       insert.setLong(6, request.createdMillis());
       insert.setLong(7, request.size());
+      insert.setBytes(8, request.sha256().toByteArray());
       byte[] inline = request.inline();
       if (inline != null) {
-        insert.setBytes(8, inline);
+        insert.setBytes(9, inline);
       } else {
-        insert.setNull(8, Types.BLOB);
+        insert.setNull(9, Types.BLOB);
       }
-      insert.setString(9, request.blob());
+      insert.setString(10, request.blob());
       insert.executeUpdate();
     }
     long version = nextHeadVersion(c);
@@ -500,12 +508,13 @@ public final class SqliteMetadata implements MetadataBackend {
 
   @Override
   public LeaseOutcome renewLease(
-      long userId, String collection, String leaseId, long ttlMillis, long nowMillis)
+      long userId, String collection, String leaseId, long deviceId, long ttlMillis, long nowMillis)
       throws BackendException {
     return database.write(c -> {
       Optional<Lease> current = currentLease(c, userId, collection);
       if (current.isEmpty()
           || !current.get().leaseId().equals(leaseId)
+          || current.get().deviceId() != deviceId
           || current.get().expiresMillis() <= nowMillis) {
         return new LeaseOutcome.Lost();
       }
@@ -524,15 +533,17 @@ public final class SqliteMetadata implements MetadataBackend {
   }
 
   @Override
-  public boolean releaseLease(long userId, String collection, String leaseId)
+  public boolean releaseLease(long userId, String collection, String leaseId, long deviceId)
       throws BackendException {
     return database.write(c -> {
       try (PreparedStatement delete =
           c.prepareStatement(
-              "DELETE FROM leases WHERE user_id = ? AND collection = ? AND lease_id = ?")) {
+              "DELETE FROM leases"
+                  + " WHERE user_id = ? AND collection = ? AND lease_id = ? AND device_id = ?")) {
         delete.setLong(1, userId);
         delete.setString(2, collection);
         delete.setString(3, leaseId);
+        delete.setLong(4, deviceId);
         return delete.executeUpdate() > 0;
       }
     });

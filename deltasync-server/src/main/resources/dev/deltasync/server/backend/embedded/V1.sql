@@ -32,6 +32,7 @@ CREATE TABLE logs (
   device TEXT NOT NULL,
   created_ms INTEGER NOT NULL,
   size INTEGER NOT NULL,
+  sha256 BLOB NOT NULL,
   inline BLOB,
   blob TEXT,
   PRIMARY KEY (user_id, collection, sequence)
