@@ -28,6 +28,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * run on virtual threads, so idle push-channel watchers cost no platform thread.
  */
 public final class ServerAssembly implements AutoCloseable {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(ServerAssembly.class);
+
   private final Server jetty;
   private final ServerConnector connector;
   private final EmbeddedBackend backend;
@@ -167,6 +170,11 @@ public final class ServerAssembly implements AutoCloseable {
         throw new IOException(
             "cannot listen on " + options.host() + ":" + options.port() + ": " + e.getMessage(), e);
       }
+      LOG.atInfo()
+          .addKeyValue("url", assembly.url())
+          .addKeyValue("roles", options.roles().toString())
+          .addKeyValue("data", data.toAbsolutePath().toString())
+          .log("server started");
       return assembly;
     } catch (IOException | RuntimeException e) {
       events.close();
@@ -207,6 +215,7 @@ public final class ServerAssembly implements AutoCloseable {
       // stopping anyway
     } finally {
       backend.close();
+      LOG.atInfo().addKeyValue("url", url()).log("server stopped");
     }
   }
 }
