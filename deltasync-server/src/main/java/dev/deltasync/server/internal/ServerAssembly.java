@@ -208,6 +208,7 @@ public final class ServerAssembly implements AutoCloseable {
   public void close() throws IOException {
     // First end the push-channel streams, which never end on their own: Jetty's graceful stop
     // would otherwise wait its whole stop timeout for them.
+    String stopping = url();
     events.close();
     try {
       jetty.stop();
@@ -215,7 +216,7 @@ public final class ServerAssembly implements AutoCloseable {
       // stopping anyway
     } finally {
       backend.close();
-      LOG.atInfo().addKeyValue("url", url()).log("server stopped");
+      LOG.atInfo().addKeyValue("url", stopping).log("server stopped");
     }
   }
 }
