@@ -489,16 +489,20 @@ class BadInputTest {
   }
 
   @Test
-  void rangesThatCannotBeServedAreProblems() {
-    String pack =
-        server
-            .uploadPack(access, TestLogs.pack(List.of(TestLogs.random(random, 100))))
-            .get("pack")
-            .asText();
-    for (String range : List.of("bytes=abc", "items=0-1", "bytes=-", "bytes=9-2", "bytes=99999-")) {
+  void rangesThatCannotBeServedAreProblemsAndInvalidOnesAreIgnored() {
+    byte[] bytes = TestLogs.pack(List.of(TestLogs.random(random, 100)));
+    String pack = server.uploadPack(access, bytes).get("pack").asText();
+    for (String range : List.of("bytes=99999-", "bytes=" + bytes.length + "-")) {
       Http.Reply reply =
           server.http.get("/v1/packs/" + pack).bearer(access).header("Range", range).send();
       assertProblem(reply, 416, "range-not-satisfiable", "");
+    }
+    // RFC 9110: a Range header that is not valid is ignored, and the whole pack is sent.
+    for (String range : List.of("bytes=abc", "items=0-1", "bytes=-", "bytes=9-2")) {
+      Http.Reply reply =
+          server.http.get("/v1/packs/" + pack).bearer(access).header("Range", range).send();
+      assertThat(reply.status()).as(range).isEqualTo(200);
+      assertThat(reply.body()).as(range).isEqualTo(bytes);
     }
   }
 

@@ -43,7 +43,11 @@ public interface BlobStore extends Closeable {
   /** Reads a staging area (to verify it before {@link #promote}). */
   SeekableByteChannel openStaged(String stagingKey) throws IOException;
 
-  /** Makes the staged bytes the durable, visible blob {@code key} and ends the staging area. */
+  /**
+   * Makes the staged bytes the durable, visible blob {@code key} and ends the staging area.
+   *
+   * @throws IllegalArgumentException when an {@link #appendStaged} is still writing to it
+   */
   void promote(String stagingKey, String key) throws IOException;
 
   /** Drops a staging area. */

@@ -16,6 +16,12 @@ import org.jspecify.annotations.Nullable;
  * is fixed per status, because Jetty's own message may quote the request.
  */
 final class ProblemErrorHandler extends ErrorHandler {
+  /** Every method gets a problem document, not only GET, POST and HEAD (Jetty's default). */
+  @Override
+  public boolean errorPageForMethod(String method) {
+    return true;
+  }
+
   @Override
   protected void generateResponse(
       Request request,

@@ -111,6 +111,7 @@ final class StorageRoutes {
         } else if (what.equals("snapshots") && s.size() == 5) {
           x.route = "/v1/collections/{c}/snapshots/{sequence}";
           if (s.get(4).equals("latest")) {
+            x.route = "/v1/collections/{c}/snapshots/latest";
             ManagementRoutes.requireMethod(x, "GET");
             latestSnapshot(x, collection);
           } else {
@@ -157,11 +158,11 @@ final class StorageRoutes {
           startUpload(x);
         } else if (s.size() == 3) {
           x.route = "/v1/uploads/{upload}";
+          ManagementRoutes.requireMethod(x, "HEAD", "PATCH", "DELETE");
           switch (x.method) {
             case "HEAD" -> uploadOffset(x, s.get(2));
             case "PATCH" -> continueUpload(x, s.get(2));
-            case "DELETE" -> cancelUpload(x, s.get(2));
-            default -> throw Problem.methodNotAllowed(x.route + " answers HEAD, PATCH and DELETE");
+            default -> cancelUpload(x, s.get(2));
           }
         } else if (s.size() == 4 && s.get(3).equals("finish")) {
           x.route = "/v1/uploads/{upload}/finish";
@@ -501,7 +502,14 @@ final class StorageRoutes {
       throw Problem.invalidPack("the pack is not valid: " + e.getMessage());
     }
     String blob = "packs/u" + userId + "/" + pack + ".dspack";
-    blobs.promote(staging, blob);
+    try {
+      blobs.promote(staging, blob);
+    } catch (IllegalArgumentException e) {
+      throw Problem.conflict(
+          "upload-offset",
+          "Upload still being written",
+          "a PATCH to this upload is still running; finish it after that PATCH ends");
+    }
     int added = metadata.addPack(userId, new PackRecord(pack, blob, size), chunks);
     x.response.getHeaders().put(HttpHeader.LOCATION, "/v1/packs/" + pack);
     x.json(201, Map.of("pack", pack, "size", size, "chunks", chunks.size(), "newChunks", added));
@@ -520,11 +528,14 @@ final class StorageRoutes {
     long end = size - 1;
     int status = 200;
     String range = x.header("Range");
-    if (range != null) {
-      Matcher m = RANGE.matcher(range.strip());
-      if (!m.matches() || (m.group(1).isEmpty() && m.group(2).isEmpty())) {
-        throw Problem.rangeNotSatisfiable("give one range: Range: bytes=FIRST-LAST");
-      }
+    // One bytes range is served as such; anything else (several ranges, another unit, a malformed
+    // header) is ignored and the whole pack sent, as RFC 9110 allows.
+    Matcher m = RANGE.matcher(range == null ? "" : range.strip());
+    if (m.matches()
+        && !(m.group(1).isEmpty() && m.group(2).isEmpty())
+        && (m.group(1).isEmpty()
+            || m.group(2).isEmpty()
+            || Long.parseLong(m.group(1)) <= Long.parseLong(m.group(2)))) {
       if (m.group(1).isEmpty()) { // the last N bytes
         start = Math.max(0, size - Long.parseLong(m.group(2)));
       } else {

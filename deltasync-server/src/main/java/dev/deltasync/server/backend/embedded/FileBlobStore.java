@@ -122,9 +122,19 @@ public final class FileBlobStore implements BlobStore {
     Path target = blob(key);
     createDurably(Objects.requireNonNull(target.getParent()));
     try (FileChannel channel = FileChannel.open(source, StandardOpenOption.WRITE)) {
+      // The same lock as appendStaged: a PATCH still writing must not grow a published blob.
+      FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (OverlappingFileLockException e) {
+        lock = null;
+      }
+      if (lock == null) {
+        throw new IllegalArgumentException("another request is appending to this upload");
+      }
       channel.force(true);
+      move(source, target);
     }
-    move(source, target);
   }
 
   @Override
