@@ -213,7 +213,14 @@ final class ManagementRoutes {
 
   private void revokeDevice(Exchange x, String name) throws Problem, IOException {
     long userId;
-    if (isBasic(x)) {
+    if (x.header("Authorization") == null) { // either works: offer both
+      throw Problem.unauthorized(
+              "revoke a device with a device token of the same user, or with the user's name and"
+                  + " password")
+          .withHeader(
+              "WWW-Authenticate",
+              "Bearer realm=\"deltasync\", Basic realm=\"deltasync\", charset=\"UTF-8\"");
+    } else if (isBasic(x)) {
       userId = auth.password(x).id();
     } else {
       userId = auth.device(x).user().id();
