@@ -35,14 +35,25 @@ import org.jspecify.annotations.Nullable;
 
 /** Writes items into the folder, safely: check, temp file, fsync, atomic rename, fsync dir. */
 final class FileWriter {
+  /** Decides about a directory a remote change deletes that is not empty here. */
+  interface NonEmptyDirectories {
+    /**
+     * Returns true when the delete counts as done although {@code dir} (at {@code path}) is not
+     * empty: it holds nothing that syncs (and is kept for that), or was emptied and deleted.
+     */
+    boolean deleted(Path dir, String path) throws IOException;
+  }
+
   private final Path root;
   private final FileReader reader;
   private final PathKeys keys;
+  private final NonEmptyDirectories nonEmpty;
 
-  FileWriter(Path root, FileReader reader, PathKeys keys) {
+  FileWriter(Path root, FileReader reader, PathKeys keys, NonEmptyDirectories nonEmpty) {
     this.root = root;
     this.reader = reader;
     this.keys = keys;
+    this.nonEmpty = nonEmpty;
   }
 
   ApplyResult put(@Nullable SnapshotEntry expected, Item target, ContentReader content)
@@ -173,7 +184,10 @@ final class FileWriter {
       try {
         Files.delete(path); // fails, atomically, when something was put in it
       } catch (DirectoryNotEmptyException e) {
-        return notEmpty;
+        // Ignored files in it are kept, and it with them, but it is not synced any more.
+        return nonEmpty.deleted(path, expected.item().getPath())
+            ? new ApplyResult.Applied(null)
+            : notEmpty;
       }
     } else {
       // The stat is checked again right before the delete: an edit made after the content was
@@ -362,7 +376,7 @@ final class FileWriter {
     return dest.resolveSibling(ReservedNames.TEMP_PREFIX + UUID.randomUUID());
   }
 
-  private static void rename(Path from, Path to) throws IOException {
+  static void rename(Path from, Path to) throws IOException {
     try {
       Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {

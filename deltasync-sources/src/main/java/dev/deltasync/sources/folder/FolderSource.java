@@ -38,13 +38,20 @@ import org.jspecify.annotations.Nullable;
  * <p>Writes are atomic per file: a temporary file in the same directory, fsync, rename, fsync of
  * the directory. Before it replaces or deletes anything, the source checks the local object still
  * matches the snapshot; if not, nothing is changed and the engine keeps both versions.
+ *
+ * <p>{@code .deltasyncignore} files, in any directory, exclude paths from sync on this device (see
+ * {@link IgnoreRules}); they do not travel themselves. A directory deleted elsewhere that still
+ * holds ignored files here is kept for them, but is no longer an item: it is not reported, so it
+ * does not come back on the other devices ({@link KeptDirectories}).
  */
 public final class FolderSource implements Source {
   private final Path root;
   private final PathKeys keys;
   private final FileReader reader;
   private final FileWriter writer;
+  private final KeptDirectories kept;
 
+  /** The rules of the rule files found by the last scan. */
   private IgnoreRules ignoreRules = IgnoreRules.none();
 
   /**
@@ -55,11 +62,12 @@ public final class FolderSource implements Source {
 
   private long scanStartNanos;
 
-  private FolderSource(Path root, PathKeys keys) {
+  private FolderSource(Path root, PathKeys keys, KeptDirectories kept) {
     this.root = root;
     this.keys = keys;
+    this.kept = kept;
     this.reader = new FileReader(keys);
-    this.writer = new FileWriter(root, reader, keys);
+    this.writer = new FileWriter(root, reader, keys, this::keepForIgnored);
   }
 
   /**
@@ -70,7 +78,8 @@ public final class FolderSource implements Source {
   public static FolderSource open(Path root) throws IOException {
     Path absolute = root.toAbsolutePath().normalize();
     Files.createDirectories(absolute);
-    return new FolderSource(absolute, PathKeys.probe(absolute));
+    PathKeys keys = PathKeys.probe(absolute);
+    return new FolderSource(absolute, keys, KeptDirectories.load(absolute, keys));
   }
 
   public Path root() {
@@ -100,7 +109,8 @@ public final class FolderSource implements Source {
       }
       FileWriter.createMarker(marker);
     }
-    ignoreRules = IgnoreRules.load(root);
+    ignoreRules = IgnoreRules.none(); // the walk reads each rule file as it enters its directory
+    kept.forgetMissing(root);
     scanStartNanos = System.currentTimeMillis() * 1_000_000L;
     walk(context);
   }
@@ -124,6 +134,9 @@ public final class FolderSource implements Source {
         continue; // deleted or replaced while we walked
       }
       children.sort(Comparator.comparing(c -> c.getFileName().toString()));
+      if (hasRuleFile(children)) {
+        ignoreRules = ignoreRules.withFileIn(next.getValue(), next.getKey());
+      }
       List<Map.Entry<Path, String>> subdirectories = new ArrayList<>();
       for (Path child : children) {
         String name = child.getFileName().toString();
@@ -141,6 +154,13 @@ public final class FolderSource implements Source {
         if (ignoreRules.ignores(path, attrs.isDirectory())) {
           continue;
         }
+        if (attrs.isDirectory() && kept.contains(path)) {
+          if (context.previous(keys.of(path)).isEmpty()
+              && holding(child, path, false) != Holding.SYNCED) {
+            continue; // still only a holder of ignored files, or gone now
+          }
+          kept.remove(path); // it holds something to sync, or is an item again
+        }
         visit(child, path, attrs, context);
         if (attrs.isDirectory()) {
           subdirectories.add(Map.entry(child, path));
@@ -150,6 +170,102 @@ public final class FolderSource implements Source {
         pending.push(subdirectories.get(k));
       }
     }
+  }
+
+  private static boolean hasRuleFile(List<Path> children) {
+    for (Path child : children) {
+      if (child.getFileName().toString().equals(IgnoreRules.FILE_NAME)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** What a directory holds, as far as syncing goes. */
+  private enum Holding {
+    /** Nothing: it was empty, and has been deleted. */
+    NOTHING,
+    /** Only what does not sync: ignored entries, the source's own files, kept directories. */
+    UNSYNCED_ONLY,
+    /** Something that syncs. */
+    SYNCED
+  }
+
+  /**
+   * What {@code dir} holds. Kept directories inside it that hold only what does not sync count as
+   * not syncing; those found empty are deleted (which finishes the remote delete that kept them),
+   * and so is {@code dir} when it holds nothing.
+   *
+   * @param removing whether a remote change deletes {@code dir} (its temporary files, leftovers of
+   *     interrupted writes, are deleted then), rather than the scan looking at a kept directory
+   *     (whose rule file it reads first)
+   */
+  private Holding holding(Path dir, String path, boolean removing) throws IOException {
+    if (!removing) {
+      ignoreRules = ignoreRules.withFileIn(path, dir);
+    }
+    List<Path> children = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+      entries.forEach(children::add);
+    } catch (NoSuchFileException | NotDirectoryException e) {
+      return Holding.NOTHING;
+    }
+    boolean holds = false;
+    for (Path child : children) {
+      String name = child.getFileName().toString();
+      String childPath = path + "/" + name;
+      BasicFileAttributes attrs;
+      try {
+        attrs = FileReader.attributes(child);
+      } catch (NoSuchFileException e) {
+        continue;
+      }
+      if (ReservedNames.isReserved(childPath)) {
+        if (removing && !attrs.isDirectory()) {
+          Files.deleteIfExists(child);
+        } else {
+          removeLeftover(child, name); // the walk does not go into kept directories
+          holds |= Files.exists(child, LinkOption.NOFOLLOW_LINKS);
+        }
+      } else if (ignoreRules.ignores(childPath, attrs.isDirectory())) {
+        holds = true;
+      } else if (attrs.isDirectory() && kept.contains(childPath)) {
+        Holding inside = holding(child, childPath, removing);
+        if (inside == Holding.SYNCED) {
+          return Holding.SYNCED;
+        }
+        holds |= inside == Holding.UNSYNCED_ONLY;
+      } else {
+        return Holding.SYNCED;
+      }
+    }
+    if (holds) {
+      return Holding.UNSYNCED_ONLY;
+    }
+    try {
+      Files.delete(dir); // fails, atomically, when something was put in it meanwhile
+    } catch (DirectoryNotEmptyException e) {
+      return Holding.SYNCED;
+    } catch (NoSuchFileException e) {
+      // gone already
+    }
+    FileWriter.syncDirectory(dir.getParent());
+    kept.remove(path);
+    return Holding.NOTHING;
+  }
+
+  /**
+   * Called when a remote change deletes a directory that is not empty here: when it holds only what
+   * does not sync here (ignored files; temporary files, which are deleted), it is kept for those
+   * and no longer synced, and the delete counts as done. Returns false when it holds something that
+   * syncs.
+   */
+  private boolean keepForIgnored(Path dir, String path) throws IOException {
+    Holding holding = holding(dir, path, true);
+    if (holding == Holding.UNSYNCED_ONLY) {
+      kept.add(path);
+    }
+    return holding != Holding.SYNCED;
   }
 
   /** Deletes a temporary file an interrupted write left behind an hour or more ago. */
@@ -206,7 +322,7 @@ public final class FolderSource implements Source {
     }
   }
 
-  /** Follows the root's {@code .deltasyncignore} as of the last scan. */
+  /** Follows the {@code .deltasyncignore} files as the last scan found them. */
   @Override
   public boolean ignores(String path, boolean directory) {
     return ignoreRules.ignores(path, directory);

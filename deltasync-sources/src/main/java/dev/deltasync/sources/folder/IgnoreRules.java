@@ -1,8 +1,10 @@
 package dev.deltasync.sources.folder;
 
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,9 +13,9 @@ import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The paths of a folder that its {@code .deltasyncignore} file keeps out of sync. The file has the
- * syntax and semantics of a <a href="https://git-scm.com/docs/gitignore">gitignore</a> file, one
- * rule a line:
+ * The paths of a folder that its {@code .deltasyncignore} files keep out of sync. A rule file may
+ * sit in any directory; each has the syntax and semantics of a <a
+ * href="https://git-scm.com/docs/gitignore">gitignore</a> file, one rule a line:
  *
  * <ul>
  *   <li>Blank lines and lines starting with {@code #} are skipped; {@code \#} starts a pattern with
@@ -23,8 +25,8 @@ import org.jspecify.annotations.Nullable;
  *       last rule that matches a path decides. {@code \!} starts a pattern with a literal "!".
  *   <li>A trailing {@code /} matches directories only.
  *   <li>A pattern with a {@code /} at its start or in its middle is anchored: it is matched against
- *       the whole path, from the folder's root. Any other pattern is matched against the last
- *       component of a path, at any depth.
+ *       the whole path from the directory that holds the rule file. Any other pattern is matched
+ *       against the last component of a path, at any depth below that directory.
  *   <li>{@code *} matches any run of characters but {@code /}; {@code ?} one character but {@code
  *       /}; {@code [a-z]}, {@code [abc]}, {@code [[:digit:]]} one character of a set and {@code
  *       [!a-z]} or {@code [^a-z]} one character not in it. A backslash makes the next character
@@ -33,7 +35,15 @@ import org.jspecify.annotations.Nullable;
  *       everything inside, and <code>/**&#47;</code> matches zero or more directories. Any other
  *       {@code **} is a plain {@code *}.
  *   <li>A path inside an excluded directory is excluded whatever later rules say: as in git, a path
- *       cannot be included again once one of its parent directories is excluded.
+ *       cannot be included again once one of its parent directories is excluded. The rule file of
+ *       an excluded directory is not read.
+ *   <li>Files in deeper directories take precedence: a path is matched first against the rules of
+ *       the rule file nearest to it (last rule first), then against those of the file one level up,
+ *       and so on to the root's; the first rule that matches decides. So {@code *.log} in the root
+ *       and {@code !keep.log} in {@code sub} keep {@code sub/keep.log} and {@code sub/a/keep.log},
+ *       not {@code keep.log}.
+ *   <li>The rule files themselves are always excluded: each device has its own rules, which never
+ *       travel (as with Syncthing's {@code .stignore}, unlike git's {@code .gitignore}).
  * </ul>
  *
  * <p>Examples:
@@ -44,7 +54,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code build/} ignores the directories {@code build} and {@code a/build} with all inside
  *       them, not a file named {@code build}.
  *   <li>{@code /TODO} ignores {@code TODO}, not {@code docs/TODO}; {@code doc/frotz} ignores {@code
- *       doc/frotz}, not {@code a/doc/frotz}.
+ *       doc/frotz}, not {@code a/doc/frotz}. In the rule file of {@code src}, {@code /TODO} ignores
+ *       {@code src/TODO}.
  *   <li><code>**&#47;cache</code> ignores {@code cache} and {@code a/b/cache}, not {@code
  *       a/cache2}.
  *   <li>{@code out/**} ignores {@code out/x} and {@code out/a/b}, not {@code out} itself.
@@ -58,8 +69,6 @@ import org.jspecify.annotations.Nullable;
  * <p>Where this differs from git:
  *
  * <ul>
- *   <li>Only the file in the folder's root is read ({@link #load}); {@code .deltasyncignore} files
- *       in subdirectories are ordinary files in v1, not rules.
  *   <li>A {@code **} right after the literal start of an anchored pattern and before a {@code /},
  *       as in <code>/build**&#47;out</code>, is a plain {@code *} as documented; git's
  *       implementation lets it cross {@code /}.
@@ -67,6 +76,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code ?} and sets match one Unicode code point where git matches one byte of UTF-8, and
  *       ranges compare code points. POSIX classes such as {@code [:alpha:]} are ASCII only, as in
  *       git.
+ *   <li>A rule file that is a symbolic link or a directory is not read (git also refuses to follow
+ *       a symbolic link named {@code .gitignore}).
  * </ul>
  *
  * <p>Like git, a malformed pattern (an unterminated {@code [}, an unknown {@code [:class:]}, a
@@ -76,24 +87,93 @@ import org.jspecify.annotations.Nullable;
  * #ignores} allocates nothing, as it is asked about every path of large trees.
  */
 final class IgnoreRules {
-  /** The name of the rule file in a folder's root. */
+  /** The name of a rule file, in the folder's root or in any directory below it. */
   static final String FILE_NAME = ".deltasyncignore";
 
-  private static final IgnoreRules NONE = new IgnoreRules(List.of());
+  private static final IgnoreRules NONE = new IgnoreRules(new String[0], new Rule[0][]);
 
-  private final Rule[] rules;
+  /** The directories that have rules ("" for the root), sorted as strings. */
+  private final String[] directories;
 
-  private IgnoreRules(List<Rule> rules) {
-    this.rules = rules.toArray(new Rule[0]);
+  /** The rules of each of {@link #directories}, in file order. */
+  private final Rule[][] rules;
+
+  private IgnoreRules(String[] directories, Rule[][] rules) {
+    this.directories = directories;
+    this.rules = rules;
   }
 
-  /** Rules that ignore nothing. */
+  /** Rules that ignore nothing but rule files. */
   static IgnoreRules none() {
     return NONE;
   }
 
-  /** Parses the text of one rule file; patterns that are malformed are dropped, as in git. */
+  /**
+   * Parses the text of the root's rule file; patterns that are malformed are dropped, as in git.
+   */
   static IgnoreRules parse(String text) {
+    return NONE.with("", text);
+  }
+
+  /**
+   * These rules plus those of the rule file in {@code directory}, given as text, replacing any the
+   * same directory had.
+   *
+   * @param directory relative to the folder's root, '/'-separated, "" for the root itself
+   * @throws IllegalArgumentException if {@code directory} starts or ends with {@code /}
+   */
+  IgnoreRules with(String directory, String text) {
+    if (!directory.isEmpty()) {
+      requireRelative(directory);
+    }
+    Rule[] parsed = parseRules(text);
+    int at = find(directory, directory.length());
+    if (at >= 0) {
+      Rule[][] replaced = rules.clone();
+      replaced[at] = parsed;
+      return new IgnoreRules(directories, replaced);
+    }
+    if (parsed.length == 0) {
+      return this;
+    }
+    int insert = -at - 1;
+    String[] moreDirectories = new String[directories.length + 1];
+    Rule[][] moreRules = new Rule[rules.length + 1][];
+    System.arraycopy(directories, 0, moreDirectories, 0, insert);
+    System.arraycopy(rules, 0, moreRules, 0, insert);
+    moreDirectories[insert] = directory;
+    moreRules[insert] = parsed;
+    System.arraycopy(directories, insert, moreDirectories, insert + 1, directories.length - insert);
+    System.arraycopy(rules, insert, moreRules, insert + 1, rules.length - insert);
+    return new IgnoreRules(moreDirectories, moreRules);
+  }
+
+  /**
+   * These rules plus those of the {@value #FILE_NAME} file in {@code dir}, read as UTF-8, when it
+   * has one that is a regular file (a symbolic link is not followed).
+   *
+   * @param directory the path of {@code dir} relative to the folder's root, "" for the root
+   * @param dir the directory on disk
+   * @throws IOException if the file exists but cannot be read or is not valid UTF-8
+   */
+  IgnoreRules withFileIn(String directory, Path dir) throws IOException {
+    Path file = dir.resolve(FILE_NAME);
+    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+      return this;
+    }
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException gone) {
+      return this;
+    } catch (CharacterCodingException e) {
+      throw new IOException(
+          file + " is not valid UTF-8; save it as UTF-8 and sync again (" + e + ")", e);
+    }
+    return with(directory, text);
+  }
+
+  private static Rule[] parseRules(String text) {
     List<Rule> rules = new ArrayList<>();
     int start = text.startsWith("\uFEFF") ? 1 : 0;
     while (start < text.length()) {
@@ -105,29 +185,13 @@ final class IgnoreRules {
       }
       start = end + 1;
     }
-    return rules.isEmpty() ? NONE : new IgnoreRules(rules);
+    return rules.toArray(new Rule[0]);
   }
 
   /**
-   * Reads the rules of the folder at {@code root} from its {@value #FILE_NAME} file, as UTF-8. A
-   * missing file means no rules. Only the root's file is read: files of the same name in
-   * subdirectories are not rules in v1.
-   *
-   * @throws IOException if the file exists but cannot be read or is not valid UTF-8
-   */
-  static IgnoreRules load(Path root) throws IOException {
-    String text;
-    try {
-      text = Files.readString(root.resolve(FILE_NAME), StandardCharsets.UTF_8);
-    } catch (NoSuchFileException missing) {
-      return NONE;
-    }
-    return parse(text);
-  }
-
-  /**
-   * Whether the rules keep {@code path} out of sync: the last rule matching it excludes it, or one
-   * of its parent directories is excluded.
+   * Whether the rules keep {@code path} out of sync: it is a rule file, or the first rule matching
+   * it (nearest file first, last rule first) excludes it, or one of its parent directories is
+   * excluded.
    *
    * @param path relative to the folder's root, components separated by {@code /}, without a leading
    *     or trailing {@code /}, such as {@code src/build/out.o}
@@ -136,13 +200,12 @@ final class IgnoreRules {
    * @throws IllegalArgumentException if {@code path} is empty or starts or ends with {@code /}
    */
   boolean ignores(String path, boolean directory) {
-    if (path.isEmpty() || path.charAt(0) == '/' || path.charAt(path.length() - 1) == '/') {
-      throw new IllegalArgumentException(
-          "path must be relative and '/'-separated, without a leading or trailing '/': '"
-              + path
-              + "'");
+    requireRelative(path);
+    int name = path.lastIndexOf('/') + 1;
+    if (path.length() - name == FILE_NAME.length() && path.startsWith(FILE_NAME, name)) {
+      return true;
     }
-    if (rules.length == 0) {
+    if (directories.length == 0) {
       return false;
     }
     for (int slash = path.indexOf('/'); slash >= 0; slash = path.indexOf('/', slash + 1)) {
@@ -153,22 +216,77 @@ final class IgnoreRules {
     return excluded(path, path.length(), directory);
   }
 
-  /** Whether the last rule matching {@code path[0, end)} excludes it. */
+  private static void requireRelative(String path) {
+    if (path.isEmpty() || path.charAt(0) == '/' || path.charAt(path.length() - 1) == '/') {
+      throw new IllegalArgumentException(
+          "path must be relative and '/'-separated, without a leading or trailing '/': '"
+              + path
+              + "'");
+    }
+  }
+
+  /**
+   * Whether the first rule matching {@code path[0, end)} excludes it, asking the rule files from
+   * the nearest directory up to the root.
+   */
   private boolean excluded(String path, int end, boolean directory) {
-    for (int i = rules.length - 1; i >= 0; i--) {
-      Rule rule = rules[i];
-      if (rule.matches(path, end, directory)) {
-        return !rule.negated;
+    for (int slash = path.lastIndexOf('/', end - 1); ; slash = path.lastIndexOf('/', slash - 1)) {
+      int scope = find(path, Math.max(slash, 0));
+      if (scope >= 0) {
+        Rule[] scoped = rules[scope];
+        for (int i = scoped.length - 1; i >= 0; i--) {
+          if (scoped[i].matches(path, slash + 1, end, directory)) {
+            return !scoped[i].negated;
+          }
+        }
+      }
+      if (slash < 0) {
+        return false;
       }
     }
-    return false;
+  }
+
+  /**
+   * The index of the directory {@code path[0, end)} in {@link #directories}, or {@code -(insertion
+   * point) - 1}: a binary search that compares the region in place.
+   */
+  private int find(String path, int end) {
+    int low = 0;
+    int high = directories.length - 1;
+    while (low <= high) {
+      int middle = (low + high) >>> 1;
+      int order = compareRegion(directories[middle], path, end);
+      if (order < 0) {
+        low = middle + 1;
+      } else if (order > 0) {
+        high = middle - 1;
+      } else {
+        return middle;
+      }
+    }
+    return -(low + 1);
+  }
+
+  /** {@code directory.compareTo(path.substring(0, end))}, without the substring. */
+  private static int compareRegion(String directory, String path, int end) {
+    int common = Math.min(directory.length(), end);
+    for (int i = 0; i < common; i++) {
+      int order = directory.charAt(i) - path.charAt(i);
+      if (order != 0) {
+        return order;
+      }
+    }
+    return directory.length() - end;
   }
 
   @Override
   public String toString() {
     StringBuilder out = new StringBuilder("IgnoreRules[");
-    for (int i = 0; i < rules.length; i++) {
-      out.append(i == 0 ? "" : ", ").append(rules[i].source);
+    for (int d = 0; d < directories.length; d++) {
+      out.append(d == 0 ? "" : "; ").append(directories[d].isEmpty() ? "" : directories[d] + ": ");
+      for (int i = 0; i < rules[d].length; i++) {
+        out.append(i == 0 ? "" : ", ").append(rules[d][i].source);
+      }
     }
     return out.append(']').toString();
   }
@@ -253,26 +371,27 @@ final class IgnoreRules {
       return line.substring(0, end);
     }
 
-    boolean matches(String path, int end, boolean directory) {
+    /** Whether the rule matches {@code path[start, end)}, the path below the rule's directory. */
+    boolean matches(String path, int start, int end, boolean directory) {
       if (directoryOnly && !directory) {
         return false;
       }
       if (lastComponentOnly) {
         return segments[0].matches(path, path.lastIndexOf('/', end - 1) + 1, end);
       }
-      return matchesComponents(path, end);
+      return matchesComponents(path, start, end);
     }
 
     /**
-     * Matches the segments against the components of {@code path[0, end)}, where each {@code **}
-     * stands for zero or more components and every other segment for exactly one: the classic
+     * Matches the segments against the components of {@code path[start, end)}, where each {@code
+     * **} stands for zero or more components and every other segment for exactly one: the classic
      * wildcard walk that backtracks only to the latest {@code **}.
      */
-    private boolean matchesComponents(String path, int end) {
+    private boolean matchesComponents(String path, int start, int end) {
       int segment = 0;
-      int position = 0;
+      int position = start;
       int starSegment = -1;
-      int starPosition = 0;
+      int starPosition = start;
       while (position <= end) {
         int componentEnd = componentEnd(path, position, end);
         if (segment < segments.length) {

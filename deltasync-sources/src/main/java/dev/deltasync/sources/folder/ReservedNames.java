@@ -5,6 +5,9 @@ final class ReservedNames {
   /** Marks the folder's root as bound to a collection; missing means "not mounted". */
   static final String MARKER = ".deltasync";
 
+  /** The list of directories kept only for the ignored files in them ({@link KeptDirectories}). */
+  static final String KEPT = ".deltasync-kept";
+
   /** Prefix of the temporary files writes go through. */
   static final String TEMP_PREFIX = ".deltasync-tmp-";
 
@@ -12,7 +15,7 @@ final class ReservedNames {
 
   /** Whether a path (relative, '/'-separated) names one of the source's own files. */
   static boolean isReserved(String path) {
-    if (path.equals(MARKER)) {
+    if (path.equals(MARKER) || path.equals(KEPT)) {
       return true;
     }
     String name = path.substring(path.lastIndexOf('/') + 1);

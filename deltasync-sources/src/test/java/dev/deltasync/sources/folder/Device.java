@@ -76,13 +76,25 @@ final class Device {
     return Files.exists(folder.resolve(path), LinkOption.NOFOLLOW_LINKS);
   }
 
-  /** Every path in the folder (but the marker) with a description of what it is. */
+  /** Deletes {@code path} and, if it is a directory, everything in it. */
+  void deleteTree(String path) throws IOException {
+    try (Stream<Path> all = Files.walk(folder.resolve(path))) {
+      for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  /**
+   * Every path in the folder (but the source's own files in the root: its marker and its list of
+   * kept directories) with a description of what it is.
+   */
   Map<String, String> tree() throws IOException {
     Map<String, String> tree = new TreeMap<>();
     try (Stream<Path> all = Files.walk(folder)) {
       for (Path p : (Iterable<Path>) all::iterator) {
         String rel = folder.relativize(p).toString();
-        if (rel.isEmpty() || rel.equals(".deltasync")) {
+        if (rel.isEmpty() || rel.equals(".deltasync") || rel.equals(".deltasync-kept")) {
           continue;
         }
         if (Files.isSymbolicLink(p)) {

@@ -135,9 +135,9 @@ class FolderSourceWriteTest {
   }
 
   @Test
-  void theMarkerAndTemporaryFilesAreNeverWrittenRemotely() throws IOException {
+  void theSourcesOwnFilesAreNeverWrittenRemotely() throws IOException {
     try (FolderSource source = FolderSource.open(dir)) {
-      for (String path : List.of(".deltasync", "a/.deltasync-tmp-x")) {
+      for (String path : List.of(".deltasync", ".deltasync-kept", "a/.deltasync-tmp-x")) {
         assertThat(source.refuse(path)).isEqualTo("names one of deltasync's own files");
       }
       assertThat(source.refuse("a/b.txt")).isNull();

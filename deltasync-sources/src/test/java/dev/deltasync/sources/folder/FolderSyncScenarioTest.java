@@ -239,25 +239,6 @@ class FolderSyncScenarioTest {
   }
 
   @Test
-  void ignoredPathsAreNeitherSentNorDeletedNorWritten() throws IOException {
-    a.write(".deltasyncignore", "*.tmp\nbuild/\n");
-    a.write("keep.txt", "synced");
-    a.write("scratch.tmp", "local only");
-    a.write("build/out.o", "local only");
-    a.sync();
-    b.sync();
-    assertThat(b.exists("keep.txt")).isTrue();
-    assertThat(b.exists(".deltasyncignore")).as("the rules travel like any file").isTrue();
-    assertThat(b.exists("scratch.tmp")).isFalse();
-    assertThat(b.exists("build")).isFalse();
-    b.write("build/other.o", "b's own");
-    b.sync();
-    a.sync();
-    assertThat(a.exists("build/other.o")).isFalse();
-    assertThat(a.read("build/out.o")).isEqualTo("local only");
-  }
-
-  @Test
   void twoDevicesWithTheSameNameDoNotTakeEachOthersLogsForTheirOwn() throws IOException {
     Device old = new Device("laptop", base.resolve("old"), store);
     Device reinstalled = new Device("laptop", base.resolve("new"), store);

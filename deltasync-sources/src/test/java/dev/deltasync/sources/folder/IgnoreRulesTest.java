@@ -439,20 +439,20 @@ class IgnoreRulesTest {
 
   @Test
   void aMissingFileMeansNoRules(@TempDir Path root) throws IOException {
-    IgnoreRules rules = IgnoreRules.load(root);
+    IgnoreRules rules = IgnoreRules.none().withFileIn("", root);
 
     assertThat(rules.ignores("x.log", false)).isFalse();
     assertThat(rules.ignores("build", true)).isFalse();
   }
 
   @Test
-  void loadReadsTheRootFileWithWindowsLineEnds(@TempDir Path root) throws IOException {
+  void theRootFileIsReadWithWindowsLineEnds(@TempDir Path root) throws IOException {
     Files.writeString(
         root.resolve(".deltasyncignore"),
         "# caches\r\n*.log\r\n!keep.log\r\nbuild/\r\nnäme.txt\r\n",
         StandardCharsets.UTF_8);
 
-    IgnoreRules rules = IgnoreRules.load(root);
+    IgnoreRules rules = IgnoreRules.none().withFileIn("", root);
 
     assertThat(rules.ignores("a/x.log", false)).isTrue();
     assertThat(rules.ignores("keep.log", false)).isFalse();
@@ -463,13 +463,111 @@ class IgnoreRulesTest {
   }
 
   @Test
-  void ruleFilesInSubdirectoriesAreNotReadInV1(@TempDir Path root) throws IOException {
+  void aRuleFileThatIsASymbolicLinkIsNotRead(@TempDir Path root) throws IOException {
+    Files.writeString(root.resolve("elsewhere"), "*\n", StandardCharsets.UTF_8);
+    Files.createSymbolicLink(root.resolve(".deltasyncignore"), Path.of("elsewhere"));
+
+    assertThat(IgnoreRules.none().withFileIn("", root).ignores("x", false)).isFalse();
+  }
+
+  @Test
+  void aRuleFileThatIsNotUtf8IsReportedWithItsPath(@TempDir Path root) throws IOException {
+    Files.write(root.resolve(".deltasyncignore"), new byte[] {'*', '.', (byte) 0xff, '\n'});
+
+    assertThatThrownBy(() -> IgnoreRules.none().withFileIn("", root))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(".deltasyncignore is not valid UTF-8");
+  }
+
+  @Test
+  void ruleFilesThemselvesAreAlwaysIgnored() {
+    assertThat(IgnoreRules.none().ignores(".deltasyncignore", false)).isTrue();
+    assertThat(IgnoreRules.none().ignores("a/b/.deltasyncignore", false)).isTrue();
+    assertThat(IgnoreRules.parse("!.deltasyncignore\n").ignores(".deltasyncignore", false))
+        .as("no rule brings them back")
+        .isTrue();
+    assertThat(IgnoreRules.none().ignores("a/.deltasyncignore.txt", false)).isFalse();
+  }
+
+  /** Rules of several files: the root's, then {@code directory}'s {@code text}, and so on. */
+  private static IgnoreRules nested(String rootText, String... directoryAndText) {
+    IgnoreRules rules = IgnoreRules.parse(rootText);
+    for (int i = 0; i < directoryAndText.length; i += 2) {
+      rules = rules.with(directoryAndText[i], directoryAndText[i + 1]);
+    }
+    return rules;
+  }
+
+  @Test
+  void patternsOfANestedFileAreRelativeToItsDirectory() {
+    IgnoreRules rules = nested("", "src", "/TODO\nbuild/\ngen/*.java\n*.o\n");
+
+    assertThat(rules.ignores("src/TODO", false)).isTrue();
+    assertThat(rules.ignores("TODO", false)).as("anchored at src").isFalse();
+    assertThat(rules.ignores("src/a/TODO", false)).isFalse();
+    assertThat(rules.ignores("src/build", true)).isTrue();
+    assertThat(rules.ignores("src/a/build/x", false)).isTrue();
+    assertThat(rules.ignores("build", true)).as("not above its directory").isFalse();
+    assertThat(rules.ignores("src/gen/A.java", false)).isTrue();
+    assertThat(rules.ignores("gen/A.java", false)).isFalse();
+    assertThat(rules.ignores("src/a/gen/A.java", false)).isFalse();
+    assertThat(rules.ignores("src/x/y/z.o", false)).isTrue();
+    assertThat(rules.ignores("z.o", false)).isFalse();
+    assertThat(rules.ignores("srcx/z.o", false)).as("a sibling with a longer name").isFalse();
+  }
+
+  @Test
+  void aDeeperFileTakesPrecedence() {
+    IgnoreRules rules = nested("*.log\n", "sub", "!keep.log\n", "sub/deeper", "keep.log\n");
+
+    assertThat(rules.ignores("keep.log", false)).isTrue();
+    assertThat(rules.ignores("sub/keep.log", false)).isFalse();
+    assertThat(rules.ignores("sub/a/keep.log", false)).isFalse();
+    assertThat(rules.ignores("sub/other.log", false)).as("the root's rule still applies").isTrue();
+    assertThat(rules.ignores("sub/deeper/keep.log", false)).isTrue();
+    assertThat(rules.ignores("sub/deeper/x/keep.log", false)).isTrue();
+  }
+
+  @Test
+  void aNestedFileCannotIncludeWhatIsInsideAnExcludedDirectory() {
+    IgnoreRules rules = nested("build/\n", "build", "!*\n", "a", "!/b/x\n");
+
+    assertThat(rules.ignores("build/x", false)).isTrue();
+    assertThat(rules.ignores("a/b", true)).isFalse();
+    IgnoreRules excludingB = nested("", "a", "b/\n!b/x\n");
+    assertThat(excludingB.ignores("a/b/x", false)).isTrue();
+  }
+
+  @Test
+  void aNestedFileCanExcludeWhatTheRootIncludes() {
+    IgnoreRules rules = nested("*.tmp\n!important.tmp\n", "cache", "*\n!README\n");
+
+    assertThat(rules.ignores("important.tmp", false)).isFalse();
+    assertThat(rules.ignores("cache/important.tmp", false)).isTrue();
+    assertThat(rules.ignores("cache/README", false)).isFalse();
+    assertThat(rules.ignores("cache/sub", true)).isTrue();
+    assertThat(rules.ignores("cache/sub/README", false)).as("its parent is excluded").isTrue();
+  }
+
+  @Test
+  void aDirectoryReadAgainReplacesItsRules() {
+    IgnoreRules rules = nested("", "sub", "*.o\n", "sub", "*.a\n");
+
+    assertThat(rules.ignores("sub/x.o", false)).isFalse();
+    assertThat(rules.ignores("sub/x.a", false)).isTrue();
+    assertThat(nested("", "sub", "*.o\n", "sub", "").ignores("sub/x.o", false)).isFalse();
+  }
+
+  @Test
+  void nestedFilesAreReadFromTheirDirectory(@TempDir Path root) throws IOException {
     Files.createDirectories(root.resolve("sub"));
-    Files.writeString(root.resolve("sub/.deltasyncignore"), "*\n", StandardCharsets.UTF_8);
+    Files.writeString(root.resolve("sub/.deltasyncignore"), "*.o\n", StandardCharsets.UTF_8);
 
-    IgnoreRules rules = IgnoreRules.load(root);
+    IgnoreRules rules =
+        IgnoreRules.none().withFileIn("", root).withFileIn("sub", root.resolve("sub"));
 
-    assertThat(rules.ignores("sub/x", false)).isFalse();
+    assertThat(rules.ignores("sub/x.o", false)).isTrue();
+    assertThat(rules.ignores("x.o", false)).isFalse();
   }
 
   @ParameterizedTest
@@ -484,5 +582,6 @@ class IgnoreRulesTest {
   void toStringListsTheRules() {
     assertThat(IgnoreRules.parse("# c\n*.log  \n!keep.log\n"))
         .hasToString("IgnoreRules[*.log, !keep.log]");
+    assertThat(nested("*.log\n", "a/b", "x\ny\n")).hasToString("IgnoreRules[*.log; a/b: x, y]");
   }
 }
