@@ -3,11 +3,14 @@ package dev.deltasync.cli;
 import dev.deltasync.format.FormatInfo;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** The top-level command; its subcommands do the work. */
@@ -19,11 +22,34 @@ import picocli.CommandLine.Spec;
       "Keeps data in step across devices through universal, compressed change logs.",
       ""
     },
-    subcommands = {ServerCommand.class, DecodeCommand.class, EncodeCommand.class},
+    subcommands = {
+      ServerCommand.class,
+      UserCommand.class,
+      JoinCommand.class,
+      AddCommand.class,
+      SyncCommand.class,
+      StatusCommand.class,
+      LogCommand.class,
+      ConflictsCommand.class,
+      DecodeCommand.class,
+      EncodeCommand.class
+    },
     footer = {"", "Documentation: README.md and docs/ in the deltasync repository."})
 final class DeltasyncCommand implements Callable<Integer> {
   /** Injected by picocli before {@link #call()}. */
   @Spec CommandSpec spec = CommandSpec.create();
+
+  @Option(
+      names = "--home",
+      paramLabel = "DIR",
+      description =
+          "the device's home: state, credentials (env DELTASYNC_HOME; default ~/.deltasync)")
+  @Nullable Path home;
+
+  /** The home the options and the environment name. */
+  Home home() {
+    return Home.resolve(home);
+  }
 
   /** Without a subcommand: the usage, on stderr, and exit code 2. */
   @Override

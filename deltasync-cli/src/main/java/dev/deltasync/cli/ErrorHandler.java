@@ -17,7 +17,7 @@ final class ErrorHandler implements IExecutionExceptionHandler {
 
   @Override
   public int handleExecutionException(Exception e, CommandLine cli, ParseResult parsed) {
-    String name = cli.getCommandName();
+    String name = cli.getCommandSpec().qualifiedName().replaceFirst("^deltasync ", "");
     if (e instanceof ChangeLogFormatException bad) {
       cli.getErr().println(name + ": " + bad.getMessage());
       return EXIT_BAD_INPUT;
@@ -28,6 +28,13 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     }
     if (e instanceof NoSuchFileException missing) {
       cli.getErr().println(name + ": no such file: " + missing.getFile());
+      return EXIT_FAILURE;
+    }
+    if (e instanceof IOException io
+        && io.getMessage() != null
+        && io.getClass().getName().startsWith("dev.deltasync.")) {
+      // the client's, the engine's and the stores' exceptions say what happened and what to do
+      cli.getErr().println(name + ": " + io.getMessage());
       return EXIT_FAILURE;
     }
     if (e instanceof IOException io) {

@@ -1,0 +1,137 @@
+package dev.deltasync.cli;
+
+import dev.deltasync.engine.SyncOperation;
+import dev.deltasync.engine.SyncOptions;
+import dev.deltasync.engine.SyncResult;
+import dev.deltasync.engine.snapshot.SnapshotStore;
+import dev.deltasync.engine.store.LogStore;
+import dev.deltasync.sources.folder.FolderSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One two-way sync of every (or the named) collection of a home, one after the other, with the
+ * engine's {@link SyncOperation}; on a server each under a lease with fencing. Holds the home's
+ * lock throughout, so a second sync on the same home is refused.
+ */
+final class SyncCollectionsOperation {
+  /**
+   * @param home the device's home
+   * @param collections the collections to sync; empty for all
+   * @param allowMassDelete lift the engine's delete safeguard
+   */
+  record Options(Home home, List<String> collections, boolean allowMassDelete) {}
+
+  /**
+   * @param collections what each sync did, in the order synced
+   */
+  record Result(Map<String, SyncResult> collections) {
+    long sent() {
+      return collections.values().stream().mapToLong(SyncResult::sent).sum();
+    }
+
+    long applied() {
+      return collections.values().stream().mapToLong(SyncResult::applied).sum();
+    }
+
+    long conflicts() {
+      return collections.values().stream().mapToLong(SyncResult::conflicts).sum();
+    }
+
+    long bytesUp() {
+      return collections.values().stream().mapToLong(SyncResult::bytesUp).sum();
+    }
+
+    long bytesDown() {
+      return collections.values().stream().mapToLong(SyncResult::bytesDown).sum();
+    }
+  }
+
+  private final Options options;
+
+  SyncCollectionsOperation(Options options) {
+    this.options = options;
+  }
+
+  Result execute() throws IOException {
+    Home home = options.home();
+    HomeConfig config = home.config();
+    List<String> names = selected(config);
+    try (HomeLock lock = HomeLock.acquire(home, "sync");
+        StoreAccess access = StoreAccess.open(home, config)) {
+      Map<String, SyncResult> results = new LinkedHashMap<>();
+      for (String name : names) {
+        HomeConfig.Binding binding = Objects.requireNonNull(config.collections().get(name));
+        checkFolder(name, binding.path());
+        SyncResult result =
+            access.underLease(name, store -> syncOne(home, config, name, binding, store));
+        LastSync.write(home, name, result);
+        results.put(name, result);
+      }
+      return new Result(results);
+    }
+  }
+
+  private SyncResult syncOne(
+      Home home, HomeConfig config, String name, HomeConfig.Binding binding, LogStore store)
+      throws IOException {
+    Files.createDirectories(home.collectionDir(name));
+    try (SnapshotStore snapshot = SnapshotStore.open(home.snapshotFile(name));
+        FolderSource source = FolderSource.open(binding.path())) {
+      SyncOptions sync =
+          SyncOptions.of(config.user(), config.device(), name, source, snapshot, store)
+              .withAllowMassDelete(options.allowMassDelete());
+      return new SyncOperation(sync).execute();
+    }
+  }
+
+  private List<String> selected(HomeConfig config) {
+    if (config.collections().isEmpty()) {
+      throw new UserException(
+          "no collection is bound in "
+              + options.home().dir()
+              + ": add one with 'deltasync add"
+              + " COLLECTION PATH'");
+    }
+    if (options.collections().isEmpty()) {
+      return List.copyOf(config.collections().keySet());
+    }
+    List<String> names = new ArrayList<>();
+    for (String name : options.collections()) {
+      if (!config.collections().containsKey(name)) {
+        throw new UserException(
+            "no collection \""
+                + name
+                + "\" is bound on this device (bound: "
+                + String.join(", ", config.collections().keySet())
+                + "); add it with 'deltasync add "
+                + name
+                + " PATH'",
+            ErrorHandler.EXIT_BAD_INPUT);
+      }
+      if (!names.contains(name)) {
+        names.add(name);
+      }
+    }
+    return names;
+  }
+
+  /** A bound folder that is gone is a moved folder or an unmounted disk: never recreated. */
+  private static void checkFolder(String name, Path folder) {
+    if (!Files.isDirectory(folder)) {
+      throw new UserException(
+          "the folder "
+              + folder
+              + " of collection \""
+              + name
+              + "\" is not there: if it is on a disk that is not mounted, mount it; if it moved,"
+              + " bind the collection again. Nothing was changed.");
+    }
+  }
+}
