@@ -38,11 +38,8 @@ final class RateLimiter {
     buckets.computeIfPresent(
         key,
         (k, b) -> {
-          b.tokens = Math.min(capacity, b.tokens + (now - b.updated) / (double) refillMillis);
-          b.updated = now;
-          if (b.tokens < 1) {
-            wait[0] = Math.max(1, (long) Math.ceil((1 - b.tokens) * refillMillis / 1000.0));
-          }
+          refill(b, now);
+          wait[0] = secondsToWait(b);
           return b;
         });
     return wait[0];
@@ -60,12 +57,10 @@ final class RateLimiter {
         key,
         (k, bucket) -> {
           Bucket b = bucket == null ? new Bucket(capacity, now) : bucket;
-          b.tokens = Math.min(capacity, b.tokens + (now - b.updated) / (double) refillMillis);
-          b.updated = now;
-          if (b.tokens >= 1) {
+          refill(b, now);
+          wait[0] = secondsToWait(b);
+          if (wait[0] == 0) {
             b.tokens -= 1;
-          } else {
-            wait[0] = Math.max(1, (long) Math.ceil((1 - b.tokens) * refillMillis / 1000.0));
           }
           return b;
         });
@@ -77,5 +72,18 @@ final class RateLimiter {
                   >= capacity);
     }
     return wait[0];
+  }
+
+  private void refill(Bucket bucket, long now) {
+    bucket.tokens =
+        Math.min(capacity, bucket.tokens + (now - bucket.updated) / (double) refillMillis);
+    bucket.updated = now;
+  }
+
+  /** 0 when the bucket has an attempt left, otherwise the whole seconds until it has one. */
+  private long secondsToWait(Bucket bucket) {
+    return bucket.tokens >= 1
+        ? 0
+        : Math.max(1, (long) Math.ceil((1 - bucket.tokens) * refillMillis / 1000.0));
   }
 }

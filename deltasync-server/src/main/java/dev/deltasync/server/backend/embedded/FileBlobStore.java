@@ -77,15 +77,7 @@ public final class FileBlobStore implements BlobStore {
         FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
       // One writer at a time, in this process and in others (the lock ends with the channel):
       // two requests at the same offset would otherwise both pass the offset check and write.
-      FileLock lock;
-      try {
-        lock = channel.tryLock();
-      } catch (OverlappingFileLockException e) {
-        lock = null;
-      }
-      if (lock == null) {
-        throw new IllegalArgumentException("another request is appending to this upload");
-      }
+      lockOrRefuse(channel);
       long size = channel.size();
       if (offset != size) {
         throw new IllegalArgumentException(
@@ -123,15 +115,7 @@ public final class FileBlobStore implements BlobStore {
     createDurably(Objects.requireNonNull(target.getParent()));
     try (FileChannel channel = FileChannel.open(source, StandardOpenOption.WRITE)) {
       // The same lock as appendStaged: a PATCH still writing must not grow a published blob.
-      FileLock lock;
-      try {
-        lock = channel.tryLock();
-      } catch (OverlappingFileLockException e) {
-        lock = null;
-      }
-      if (lock == null) {
-        throw new IllegalArgumentException("another request is appending to this upload");
-      }
+      lockOrRefuse(channel);
       channel.force(true);
       move(source, target);
     }
@@ -216,6 +200,24 @@ public final class FileBlobStore implements BlobStore {
       try (FileChannel channel = FileChannel.open(parent, StandardOpenOption.READ)) {
         channel.force(true);
       }
+    }
+  }
+
+  /**
+   * Locks a staging file for this request, in this process and in others (the lock ends with the
+   * channel).
+   *
+   * @throws IllegalArgumentException when another request holds it
+   */
+  private static void lockOrRefuse(FileChannel channel) throws IOException {
+    FileLock lock;
+    try {
+      lock = channel.tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null;
+    }
+    if (lock == null) {
+      throw new IllegalArgumentException("another request is appending to this upload");
     }
   }
 
