@@ -141,10 +141,16 @@ public final class ServerScenario {
     access = token(check(post("/v1/access-tokens", device, "{}"), 200));
   }
 
+  /**
+   * Appends, then reads, over plain HTTP/1.1 keep-alive connections (one per client, a minimal
+   * client on a socket): the JDK's HttpClient costs the client side more CPU than the server
+   * spends, and on two shared cores that would measure the client.
+   */
   private void appendsAndReads(int clients, int seconds) throws Exception {
     AtomicLong appended = new AtomicLong();
     AtomicLong failed = new AtomicLong();
     long[] heads = new long[clients];
+    URI base = URI.create(url);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     long start = System.nanoTime();
     List<Thread> threads = new ArrayList<>();
@@ -155,25 +161,20 @@ public final class ServerScenario {
               .start(() -> {
                 Random random = new Random(client);
                 long head = 0;
-                while (System.nanoTime() < deadline) {
-                  try {
+                try (RawClient http = new RawClient(base, access)) {
+                  while (System.nanoTime() < deadline) {
                     byte[] log = smallLog(random, "c" + client);
-                    HttpResponse<String> response =
-                        http.send(
-                            authorized("/v1/collections/c" + client + "/logs?expectedHead=" + head)
-                                .header("Content-Type", "application/vnd.deltasync.changelog")
-                                .POST(HttpRequest.BodyPublishers.ofByteArray(log))
-                                .build(),
-                            HttpResponse.BodyHandlers.ofString());
-                    if (response.statusCode() == 201) {
+                    int status =
+                        http.post("/v1/collections/c" + client + "/logs?expectedHead=" + head, log);
+                    if (status == 201) {
                       head++;
                       appended.incrementAndGet();
                     } else {
                       failed.incrementAndGet();
                     }
-                  } catch (IOException | InterruptedException e) {
-                    failed.incrementAndGet();
                   }
+                } catch (IOException e) {
+                  failed.incrementAndGet();
                 }
                 heads[client] = head;
               }));
@@ -196,24 +197,18 @@ public final class ServerScenario {
       threads.add(
           Thread.ofVirtual()
               .start(() -> {
-                while (System.nanoTime() < readDeadline && heads[client] > 0) {
-                  long sequence = 1 + ThreadLocalRandom.current().nextLong(heads[client]);
-                  try {
-                    HttpResponse<byte[]> response =
-                        http.send(
-                            authorized("/v1/collections/c" + client + "/logs/" + sequence)
-                                .GET()
-                                .build(),
-                            HttpResponse.BodyHandlers.ofByteArray());
-                    if (response.statusCode() == 200) {
+                try (RawClient http = new RawClient(base, access)) {
+                  while (System.nanoTime() < readDeadline && heads[client] > 0) {
+                    long sequence = 1 + ThreadLocalRandom.current().nextLong(heads[client]);
+                    if (http.get("/v1/collections/c" + client + "/logs/" + sequence) == 200) {
                       read.incrementAndGet();
-                      readBytes.addAndGet(response.body().length);
+                      readBytes.addAndGet(http.bodyLength());
                     } else {
                       failed.incrementAndGet();
                     }
-                  } catch (IOException | InterruptedException e) {
-                    failed.incrementAndGet();
                   }
+                } catch (IOException e) {
+                  failed.incrementAndGet();
                 }
               }));
     }
@@ -228,6 +223,94 @@ public final class ServerScenario {
         read.get() == 0 ? 0.0 : readBytes.get() / (double) read.get(),
         readElapsed,
         read.get() / readElapsed);
+  }
+
+  /** HTTP/1.1 on one keep-alive socket: enough for requests with Content-Length answers. */
+  private static final class RawClient implements AutoCloseable {
+    private final Socket socket;
+    private final java.io.BufferedInputStream in;
+    private final OutputStream out;
+    private final String host;
+    private final String token;
+    private int bodyLength;
+
+    RawClient(URI base, String token) throws IOException {
+      this.socket = new Socket(base.getHost(), base.getPort());
+      socket.setTcpNoDelay(true);
+      this.in = new java.io.BufferedInputStream(socket.getInputStream(), 1 << 16);
+      this.out = new java.io.BufferedOutputStream(socket.getOutputStream(), 1 << 16);
+      this.host = base.getHost() + ":" + base.getPort();
+      this.token = token;
+    }
+
+    int post(String path, byte[] body) throws IOException {
+      out.write(
+          ("POST "
+                  + path
+                  + " HTTP/1.1\r\nHost: "
+                  + host
+                  + "\r\nAuthorization: Bearer "
+                  + token
+                  + "\r\nContent-Type: application/vnd.deltasync.changelog\r\nContent-Length: "
+                  + body.length
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.write(body);
+      out.flush();
+      return answer();
+    }
+
+    int get(String path) throws IOException {
+      out.write(
+          ("GET "
+                  + path
+                  + " HTTP/1.1\r\nHost: "
+                  + host
+                  + "\r\nAuthorization: Bearer "
+                  + token
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      return answer();
+    }
+
+    int bodyLength() {
+      return bodyLength;
+    }
+
+    /** Reads the status line, the headers and a body of Content-Length bytes. */
+    private int answer() throws IOException {
+      String status = line();
+      int code = Integer.parseInt(status.substring(9, 12));
+      int length = 0;
+      for (String header = line(); !header.isEmpty(); header = line()) {
+        if (header.regionMatches(true, 0, "Content-Length:", 0, 15)) {
+          length = Integer.parseInt(header.substring(15).strip());
+        }
+      }
+      in.skipNBytes(length);
+      bodyLength = length;
+      return code;
+    }
+
+    private String line() throws IOException {
+      StringBuilder line = new StringBuilder();
+      int b;
+      while ((b = in.read()) != '\n') {
+        if (b < 0) {
+          throw new IOException("the server closed the connection");
+        }
+        if (b != '\r') {
+          line.append((char) b);
+        }
+      }
+      return line.toString();
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
+    }
   }
 
   private void packDownload(int packMib, int parallel, int seconds) throws Exception {
