@@ -70,6 +70,7 @@ public final class ServerScenario {
     int watchers = 5000;
     int packMib = 256;
     String heap = "512m";
+    int warmup = 10;
     for (int i = 0; i < args.length; i += 2) {
       switch (args[i]) {
         case "--jar" -> jar = Path.of(args[i + 1]);
@@ -78,6 +79,7 @@ public final class ServerScenario {
         case "--watchers" -> watchers = Integer.parseInt(args[i + 1]);
         case "--pack-mib" -> packMib = Integer.parseInt(args[i + 1]);
         case "--server-heap" -> heap = args[i + 1];
+        case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -103,7 +105,10 @@ public final class ServerScenario {
           "server pid %d at %s, heap -Xmx%s, %d cores%n",
           server.pid(), scenario.url, heap, Runtime.getRuntime().availableProcessors());
       scenario.setUp(data);
-      scenario.appendsAndReads(clients, seconds);
+      if (warmup > 0) { // JIT compilation and GC sizing, not measured
+        scenario.appendsAndReads("warmup", clients, warmup, false);
+      }
+      scenario.appendsAndReads("c", clients, seconds, true);
       scenario.packDownload(packMib, 4, seconds);
       scenario.idleWatchers(server.pid(), watchers, 30);
     } finally {
@@ -146,7 +151,8 @@ public final class ServerScenario {
    * client on a socket): the JDK's HttpClient costs the client side more CPU than the server
    * spends, and on two shared cores that would measure the client.
    */
-  private void appendsAndReads(int clients, int seconds) throws Exception {
+  private void appendsAndReads(String prefix, int clients, int seconds, boolean report)
+      throws Exception {
     AtomicLong appended = new AtomicLong();
     AtomicLong failed = new AtomicLong();
     long[] heads = new long[clients];
@@ -163,9 +169,11 @@ public final class ServerScenario {
                 long head = 0;
                 try (RawClient http = new RawClient(base, access)) {
                   while (System.nanoTime() < deadline) {
-                    byte[] log = smallLog(random, "c" + client);
+                    byte[] log = smallLog(random, prefix + client);
                     int status =
-                        http.post("/v1/collections/c" + client + "/logs?expectedHead=" + head, log);
+                        http.post(
+                            "/v1/collections/" + prefix + client + "/logs?expectedHead=" + head,
+                            log);
                     if (status == 201) {
                       head++;
                       appended.incrementAndGet();
@@ -184,8 +192,13 @@ public final class ServerScenario {
     }
     double elapsed = (System.nanoTime() - start) / 1e9;
     System.out.printf(
-        "appends: %d clients, %d appended in %.1f s = %.0f appends/s (%d failed)%n",
-        clients, appended.get(), elapsed, appended.get() / elapsed, failed.get());
+        (report ? "" : "(warm-up) ")
+            + "appends: %d clients, %d appended in %.1f s = %.0f appends/s (%d failed)%n",
+        clients,
+        appended.get(),
+        elapsed,
+        appended.get() / elapsed,
+        failed.get());
 
     AtomicLong read = new AtomicLong();
     AtomicLong readBytes = new AtomicLong();
@@ -200,7 +213,8 @@ public final class ServerScenario {
                 try (RawClient http = new RawClient(base, access)) {
                   while (System.nanoTime() < readDeadline && heads[client] > 0) {
                     long sequence = 1 + ThreadLocalRandom.current().nextLong(heads[client]);
-                    if (http.get("/v1/collections/c" + client + "/logs/" + sequence) == 200) {
+                    if (http.get("/v1/collections/" + prefix + client + "/logs/" + sequence)
+                        == 200) {
                       read.incrementAndGet();
                       readBytes.addAndGet(http.bodyLength());
                     } else {
@@ -217,7 +231,8 @@ public final class ServerScenario {
     }
     double readElapsed = (System.nanoTime() - readStart) / 1e9;
     System.out.printf(
-        "reads: %d clients, %d logs (%.0f bytes each) in %.1f s = %.0f reads/s%n",
+        (report ? "" : "(warm-up) ")
+            + "reads: %d clients, %d logs (%.0f bytes each) in %.1f s = %.0f reads/s%n",
         clients,
         read.get(),
         read.get() == 0 ? 0.0 : readBytes.get() / (double) read.get(),
