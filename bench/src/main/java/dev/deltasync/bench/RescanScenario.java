@@ -45,12 +45,14 @@ import org.jspecify.annotations.Nullable;
  * cache). The requirement it checks: a no-change re-scan of 100,000 files under 1 s warm on a
  * 2-core machine.
  *
- * <p>Usage: {@code RescanScenario DIR [FILES] [RUNS] [STORES] [--keep]}, where DIR must be absent
- * or empty, FILES defaults to 100000, RUNS (no-change syncs, each followed by a find and a Java
- * walk) to 5, and STORES to {@code memory,directory} ({@link InMemoryLogStore}, {@link
- * DirectoryLogStore}). DIR is deleted at the end unless {@code --keep}. With {@code
- * -Drescan.jfr=FILE} the no-change syncs of the first store are recorded with JFR's "profile"
- * settings into FILE (the tree generation and the first sync are not).
+ * <p>Usage: {@code RescanScenario DIR [FILES] [RUNS] [STORES] [--keep] [--reuse]}, where DIR must
+ * be absent or empty, FILES defaults to 100000, RUNS (no-change syncs, each followed by a find and
+ * a Java walk) to 5, and STORES to {@code memory,directory} ({@link InMemoryLogStore}, {@link
+ * DirectoryLogStore}). DIR is deleted at the end unless {@code --keep}. With {@code --reuse}, a
+ * tree kept in DIR by an earlier run with the same FILES is used again (its stores, snapshots and
+ * the folder's marker are deleted first) instead of being written. With {@code -Drescan.jfr=FILE}
+ * the no-change syncs of the first store are recorded with JFR's "profile" settings into FILE (the
+ * tree generation and the first sync are not).
  *
  * <p>Each sync is timed whole, the way the command line runs one: open the snapshot database and
  * the folder, {@link SyncOperation#execute()}, close. A wrapper around the source splits the time
@@ -100,15 +102,19 @@ public final class RescanScenario {
   public static void main(String[] args) throws Exception {
     List<String> positional = new ArrayList<>();
     boolean keep = false;
+    boolean reuse = false;
     for (String arg : args) {
       if (arg.equals("--keep")) {
         keep = true;
+      } else if (arg.equals("--reuse")) {
+        reuse = true;
       } else {
         positional.add(arg);
       }
     }
     if (positional.isEmpty() || positional.size() > 4) {
-      System.err.println("usage: RescanScenario DIR [FILES] [RUNS] [memory,directory] [--keep]");
+      System.err.println(
+          "usage: RescanScenario DIR [FILES] [RUNS] [memory,directory] [--keep] [--reuse]");
       System.exit(2);
       return;
     }
@@ -122,7 +128,19 @@ public final class RescanScenario {
         throw new IllegalArgumentException("unknown store '" + store + "': memory or directory");
       }
     }
-    if (Files.exists(dir)) {
+    Path tree = dir.resolve("tree");
+    boolean reused = reuse && Files.isDirectory(tree);
+    if (reused) {
+      // The folder source's marker of the earlier run goes too: the tree is as generated.
+      Files.deleteIfExists(tree.resolve(".deltasync"));
+      try (var entries = Files.list(dir)) {
+        for (Path entry : (Iterable<Path>) entries::iterator) {
+          if (!entry.equals(tree)) {
+            deleteTree(entry);
+          }
+        }
+      }
+    } else if (Files.exists(dir)) {
       try (var entries = Files.list(dir)) {
         if (entries.findAny().isPresent()) {
           throw new IllegalArgumentException(dir + " is not empty; give an absent or empty one");
@@ -132,18 +150,18 @@ public final class RescanScenario {
     @Nullable String jfr = System.getProperty("rescan.jfr");
 
     printMachine();
-    Path tree = dir.resolve("tree");
     try {
       long t0 = System.nanoTime();
-      Tree written = generate(tree, files, new Random(SEED));
+      Tree written = reused ? measure(tree) : generate(tree, files, new Random(SEED));
       System.out.printf(
           Locale.ROOT,
-          "tree %s: %,d files (%,d bytes), %,d directories (%,d empty), written in %.1f s%n",
+          "tree %s: %,d files (%,d bytes), %,d directories (%,d empty), %s in %.1f s%n",
           tree,
           written.files(),
           written.bytes(),
           written.directories(),
           written.emptyDirectories(),
+          reused ? "reused, counted" : "written",
           seconds(System.nanoTime() - t0));
       System.out.printf(Locale.ROOT, "find prints %,d lines for it%n", findLines(tree));
       boolean first = true;
@@ -476,6 +494,37 @@ public final class RescanScenario {
       }
     }
     return new Tree(file, created.size(), emptyDirectories, bytes);
+  }
+
+  /** Counts a tree written by {@link #generate} in an earlier run. */
+  private static Tree measure(Path root) throws IOException {
+    int[] counts = new int[3];
+    long[] bytes = new long[1];
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
+              throws IOException {
+            if (!dir.equals(root)) {
+              counts[1]++;
+              try (var entries = Files.list(dir)) {
+                if (entries.findAny().isEmpty()) {
+                  counts[2]++;
+                }
+              }
+            }
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+            counts[0]++;
+            bytes[0] += attrs.size();
+            return FileVisitResult.CONTINUE;
+          }
+        });
+    return new Tree(counts[0], counts[1], counts[2], bytes[0]);
   }
 
   private static List<String> findCommand(Path tree) {

@@ -1,48 +1,92 @@
 package dev.deltasync.engine.internal;
 
+import dev.deltasync.engine.snapshot.PendingTable;
 import dev.deltasync.engine.snapshot.SnapshotEntry;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import dev.deltasync.engine.snapshot.SnapshotStore;
+import dev.deltasync.format.v1.ItemKind;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 
-/** The local changes of a sync, by item id and by the path key they leave an item at. */
+/**
+ * The local changes of a sync, by item id and by the path key they leave an item at. They are kept
+ * in the sync's scratch database ({@link PendingTable}), not on the heap, so a sync of a million
+ * new items holds none of them in memory; writes belong in a {@link SnapshotStore#inTransaction}.
+ */
 final class LocalChanges {
-  private final Map<String, Pending> byId = new LinkedHashMap<>();
-  private final Map<String, String> idByPathKey = new HashMap<>();
+  /** Receives changes from {@link #forEachInSendingOrder}. */
+  @FunctionalInterface
+  interface Visitor {
+    void visit(Pending pending) throws IOException;
+  }
 
-  @Nullable Pending get(String id) {
-    return byId.get(id);
+  private final SnapshotStore snapshot;
+
+  /** Uses the snapshot's open scratch database, whichever that is when called. */
+  LocalChanges(SnapshotStore snapshot) {
+    this.snapshot = snapshot;
+  }
+
+  @Nullable Pending get(String id) throws IOException {
+    return pending(table().get(id));
   }
 
   /** The pending change whose item ends at {@code pathKey}, if any. */
-  @Nullable Pending atPathKey(String pathKey) {
-    String id = idByPathKey.get(pathKey);
-    return id == null ? null : byId.get(id);
+  @Nullable Pending atPathKey(String pathKey) throws IOException {
+    return pending(table().atPathKey(pathKey));
   }
 
-  void put(Pending pending) {
-    remove(pending.id());
-    byId.put(pending.id(), pending);
+  void put(Pending pending) throws IOException {
+    table()
+        .put(
+            pending.id(),
+            pending.before(),
+            pending.after(),
+            rank(pending),
+            orderPath(pending).getBytes(StandardCharsets.UTF_16BE));
+  }
+
+  void remove(String id) throws IOException {
+    table().remove(id);
+  }
+
+  /**
+   * Visits every change in the order they are written in, so that each applies cleanly after the
+   * ones before it: deleted files and links first (they free their paths), then directories
+   * (parents first), then files and links, and deleted directories last (deepest first, once
+   * emptied). Equal ones keep the order they were put in. The visitor must not change them.
+   */
+  void forEachInSendingOrder(Visitor visitor) throws IOException {
+    table().forEachInOrder((id, row) -> visitor.visit(new Pending(row.before(), row.after())));
+  }
+
+  private PendingTable table() {
+    return snapshot.scratch().pending();
+  }
+
+  private static @Nullable Pending pending(PendingTable.@Nullable Row row) {
+    return row == null ? null : new Pending(row.before(), row.after());
+  }
+
+  private static int rank(Pending pending) {
     SnapshotEntry after = pending.after();
-    if (after != null && after.pathKey() != null) {
-      idByPathKey.put(after.pathKey(), pending.id());
+    if (after == null) {
+      SnapshotEntry before = pending.before();
+      return before != null && before.item().getKind() == ItemKind.KIND_DIRECTORY ? 4 : 1;
     }
+    return after.item().getKind() == ItemKind.KIND_DIRECTORY ? 2 : 3;
   }
 
-  void remove(String id) {
-    Pending old = byId.remove(id);
-    if (old != null && old.after() != null && old.after().pathKey() != null) {
-      idByPathKey.remove(old.after().pathKey(), id);
+  /** Within a rank; stored as UTF-16BE, whose bytes sort as Java compares strings. */
+  private static String orderPath(Pending pending) {
+    SnapshotEntry after = pending.after();
+    if (after != null) {
+      return after.item().getPath() + after.item().getUid();
     }
-  }
-
-  Collection<Pending> all() {
-    return byId.values();
-  }
-
-  boolean isEmpty() {
-    return byId.isEmpty();
+    SnapshotEntry before = pending.before();
+    String path = before == null ? "" : before.item().getPath();
+    // Deepest first: more slashes sort earlier.
+    long depth = path.chars().filter(c -> c == '/').count();
+    return String.format("%04d", 9999 - depth) + path;
   }
 }

@@ -7,26 +7,32 @@ import dev.deltasync.engine.store.ChunkId;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Hands what a source finds to the differ as it is found, each with its snapshot entry, and passes
- * content on to the uploader. Holds nothing per item: the differ keeps only changes.
+ * content on to the uploader. Refuses a second item with the key of one found already (names this
+ * file system treats as the same, or the same UID). Holds about 16 bytes per item: the keys found,
+ * as 64-bit hashes; the differ confirms a hash that was seen before exactly.
  */
 final class LocalScan implements ScanContext {
   /** Receives each local item with the snapshot's entry at its path (or uid), if any. */
   interface Differ {
     void found(SnapshotEntry now, @Nullable SnapshotEntry before) throws IOException;
+
+    /**
+     * Whether an item with this scan key was found already in this scan; asked only when the key's
+     * hash was seen, so it may be slow.
+     */
+    boolean foundAlready(String scanKey, @Nullable SnapshotEntry before) throws IOException;
   }
 
   private final SnapshotStore snapshot;
   private final ContentUploader uploader;
   private final Differ differ;
-  private final Set<String> keys = new HashSet<>();
+  private final SeenItems keys = new SeenItems();
   private final List<String> problems = new ArrayList<>();
   private @Nullable String lastKey;
   private @Nullable SnapshotEntry lastEntry;
@@ -51,16 +57,7 @@ final class LocalScan implements ScanContext {
 
   @Override
   public void found(SnapshotEntry item) throws IOException {
-    String key = item.pathKey() != null ? item.pathKey() : "uid:" + item.item().getUid();
-    if (!keys.add(key)) {
-      problems.add(
-          "'"
-              + item.item().getPath()
-              + item.item().getUid()
-              + "' is not synced: another local item has a name this file system treats as the"
-              + " same (case or Unicode normalization), or the same UID; rename one of them");
-      return;
-    }
+    String key = scanKey(item);
     SnapshotEntry before;
     if (item.pathKey() == null) {
       before = snapshot.byId(item.item().getUid()).orElse(null);
@@ -69,7 +66,22 @@ final class LocalScan implements ScanContext {
     } else {
       before = snapshot.byPathKey(item.pathKey()).orElse(null);
     }
+    if (!keys.add(key) && differ.foundAlready(key, before)) {
+      problems.add(
+          "'"
+              + item.item().getPath()
+              + item.item().getUid()
+              + "' is not synced: another local item has a name this file system treats as the"
+              + " same (case or Unicode normalization), or the same UID; rename one of them");
+      return;
+    }
     differ.found(item, before);
+  }
+
+  /** The key under which a scan finds an item: its path key, or {@code uid:} and its UID. */
+  static String scanKey(SnapshotEntry item) {
+    String pathKey = item.pathKey();
+    return pathKey != null ? pathKey : "uid:" + item.item().getUid();
   }
 
   @Override

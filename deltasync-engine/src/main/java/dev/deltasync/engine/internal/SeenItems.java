@@ -3,27 +3,32 @@ package dev.deltasync.engine.internal;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The ids a scan found, as 64-bit hashes in an open-addressing table: about 16 bytes per item, so a
- * million items cost 16 MiB rather than the snapshot itself. A hash collision (odds of about 1e-8
- * for a million items) could only hide one delete until the next scan.
+ * The ids (or path keys) a scan found, as 64-bit hashes in an open-addressing table: about 16 bytes
+ * per item, so a million items cost 16 MiB rather than the snapshot itself. A hash collision (odds
+ * of about 1e-8 for a million items) could only hide one delete until the next scan; where more is
+ * at stake, the caller confirms a hit exactly.
  */
 final class SeenItems {
   private long[] table = new long[1024];
   private int size;
   private boolean zeroSeen;
 
-  void add(String id) {
+  /** Adds an id; false when its hash was there already (the same id, or a collision). */
+  boolean add(String id) {
     long hash = hash(id);
     if (hash == 0) {
+      boolean added = !zeroSeen;
       zeroSeen = true;
-      return;
+      return added;
     }
     if ((size + 1) * 2L > table.length) {
       grow();
     }
     if (insert(table, hash)) {
       size++;
+      return true;
     }
+    return false;
   }
 
   /** How many distinct ids were added. */

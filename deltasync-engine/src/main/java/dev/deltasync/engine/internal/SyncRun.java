@@ -6,6 +6,7 @@ import dev.deltasync.engine.ItemVersions;
 import dev.deltasync.engine.SyncException;
 import dev.deltasync.engine.SyncOptions;
 import dev.deltasync.engine.SyncResult;
+import dev.deltasync.engine.snapshot.Scratch;
 import dev.deltasync.engine.snapshot.SnapshotEntry;
 import dev.deltasync.engine.store.AppendResult;
 import dev.deltasync.engine.store.ChunkId;
@@ -24,16 +25,13 @@ import dev.deltasync.format.v1.ItemKind;
 import dev.deltasync.format.v1.LogHeader;
 import java.io.IOException;
 import java.security.SecureRandom;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -47,7 +45,7 @@ public final class SyncRun {
   private final SyncOptions options;
   private final ContentUploader uploader;
   private final StoreContent content;
-  private final LocalChanges local = new LocalChanges();
+  private final LocalChanges local;
   private final List<String> conflictCopies = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();
   private int sent;
@@ -60,13 +58,17 @@ public final class SyncRun {
     this.options = options;
     this.uploader = new ContentUploader(options.store());
     this.content = new StoreContent(options.store());
+    this.local = new LocalChanges(options.snapshot());
   }
 
   public SyncResult run() throws IOException {
-    WorkingState working = new WorkingState(options.snapshot());
-    scanAndDiff(working);
-    push(working);
-    working.commitTo(options.snapshot());
+    WorkingState working;
+    try (Scratch scratch = options.snapshot().openScratch()) {
+      working = new WorkingState(options.snapshot(), scratch.working());
+      scanAndDiff(working, scratch);
+      push(working, scratch);
+      working.commitTo(options.snapshot());
+    }
     return new SyncResult(
         sent,
         applied,
@@ -80,88 +82,31 @@ public final class SyncRun {
 
   // ---- scan and diff ------------------------------------------------------------------------
 
-  private void scanAndDiff(WorkingState working) throws IOException {
-    SeenItems seen = new SeenItems();
-    List<SnapshotEntry> added = new ArrayList<>();
-    LocalScan scan =
-        new LocalScan(
-            options.snapshot(),
-            uploader,
-            (now, before) -> {
-              if (now == before) {
-                seen.add(before.item().getId()); // reported from the stat cache: unchanged
-                return;
-              }
-              if (before == null || before.item().getKind() != now.item().getKind()) {
-                added.add(now);
-                return;
-              }
-              seen.add(before.item().getId());
-              SnapshotEntry after = withId(now, before.item().getId());
-              if (ChangeMath.between(before, after) != null) {
-                local.put(new Pending(before, after));
-              } else if (!Objects.equals(before.stat(), after.stat())) {
-                working.put(after); // same content; remember the new stat so it is not read again
-              }
-            });
-    options.snapshot().reading(() -> options.source().scan(scan));
-    uploader.flush();
-    warnings.addAll(scan.problems());
-    List<SnapshotEntry> deleted = new ArrayList<>();
-    if (seen.size() == options.snapshot().size()) {
-      matchMoves(added, deleted); // every item was seen: nothing was deleted
-      return;
-    }
+  /**
+   * Scans and diffs in one transaction. The local changes end up in the scratch database, not on
+   * the heap.
+   */
+  private void scanAndDiff(WorkingState working, Scratch scratch) throws IOException {
+    ScanDiff diff =
+        new ScanDiff(
+            options.snapshot(), scratch.scan(), options.source(), options.newIds(), local, working);
+    LocalScan scan = new LocalScan(options.snapshot(), uploader, diff);
     options
         .snapshot()
-        .forEach(entry -> {
-          if (!seen.contains(entry.item().getId()) && !ignored(entry.item())) {
-            deleted.add(entry);
-          }
+        .inTransaction(() -> {
+          options.source().scan(scan);
+          uploader.flush();
+          warnings.addAll(scan.problems());
+          diff.finish();
         });
-    matchMoves(added, deleted);
-  }
-
-  /** New items with the content of deleted ones are moves; the rest are adds and deletes. */
-  private void matchMoves(List<SnapshotEntry> added, List<SnapshotEntry> deleted) {
-    Map<ByteString, ArrayDeque<SnapshotEntry>> byVersion = new HashMap<>();
-    for (SnapshotEntry gone : deleted) {
-      if (movable(gone.item())) {
-        byVersion.computeIfAbsent(gone.version(), v -> new ArrayDeque<>()).add(gone);
-      }
-    }
-    Set<String> moved = new HashSet<>();
-    for (SnapshotEntry now : added) {
-      ArrayDeque<SnapshotEntry> candidates = byVersion.get(now.version());
-      SnapshotEntry from = candidates == null ? null : candidates.poll();
-      if (from != null && from.item().getKind() == now.item().getKind() && movable(now.item())) {
-        moved.add(from.item().getId());
-        local.put(new Pending(from, withId(now, from.item().getId())));
-      } else {
-        String id = now.item().getPath().isEmpty() ? now.item().getUid() : options.newIds().get();
-        local.put(new Pending(null, withId(now, id)));
-      }
-    }
-    for (SnapshotEntry gone : deleted) {
-      if (!moved.contains(gone.item().getId())) {
-        local.put(new Pending(gone, null));
-      }
-    }
   }
 
   private boolean ignored(Item item) throws IOException {
-    return !item.getPath().isEmpty()
-        && options.source().ignores(item.getPath(), item.getKind() == ItemKind.KIND_DIRECTORY);
-  }
-
-  private static boolean movable(Item item) {
-    return (item.getKind() == ItemKind.KIND_FILE && item.getFile().getSize() > 0)
-        || item.getKind() == ItemKind.KIND_SYMLINK;
+    return ScanDiff.ignored(options.source(), item);
   }
 
   private static SnapshotEntry withId(SnapshotEntry entry, String id) {
-    Item item = entry.item().toBuilder().setId(id).build();
-    return new SnapshotEntry(item, entry.version(), entry.pathKey(), entry.stat());
+    return ScanDiff.withId(entry, id);
   }
 
   /**
@@ -169,14 +114,8 @@ public final class SyncRun {
    * what this device would send after the pull, so deletes that arrived from elsewhere (and were
    * applied here) do not count.
    */
-  private void checkDeleteSafeguard(List<Change> outgoing) throws IOException {
+  private void checkDeleteSafeguard(long deletes) throws IOException {
     long total = options.snapshot().size();
-    int deletes = 0;
-    for (Change change : outgoing) {
-      if (change.getType() == ChangeType.CHANGE_DELETE) {
-        deletes++;
-      }
-    }
     if (options.allowMassDelete() || deletes == 0 || total == 0) {
       return;
     }
@@ -194,16 +133,18 @@ public final class SyncRun {
 
   // ---- pull, reconcile, push ----------------------------------------------------------------
 
-  private void push(WorkingState working) throws IOException {
+  private void push(WorkingState working, Scratch scratch) throws IOException {
+    OutgoingChanges outgoing =
+        new OutgoingChanges(options.snapshot(), scratch.outgoing(), options.source());
     for (int attempt = 0; attempt < MAX_PUSH_ATTEMPTS; attempt++) {
       pull(working);
-      List<Change> outgoing = outgoing(working);
-      if (outgoing.isEmpty()) {
+      OutgoingChanges.Count count = outgoing.layOut(local, working);
+      if (count.changes() == 0) {
         return;
       }
-      checkDeleteSafeguard(outgoing);
-      requireContent(outgoing);
-      if (pushInLogs(working, outgoing)) {
+      checkDeleteSafeguard(count.deletes());
+      requireContent(outgoing, count.changes());
+      if (pushInLogs(working, outgoing, count.changes())) {
         return;
       }
       // The head moved: someone else pushed first. Pull what they pushed and try again with
@@ -219,10 +160,11 @@ public final class SyncRun {
    * Appends the changes in logs of at most {@code maxChangesPerLog}, in order; each log that lands
    * moves its changes into the agreed state. Returns false when the head moved.
    */
-  private boolean pushInLogs(WorkingState working, List<Change> outgoing) throws IOException {
+  private boolean pushInLogs(WorkingState working, OutgoingChanges outgoing, long count)
+      throws IOException {
     int perLog = options.maxChangesPerLog();
-    for (int from = 0; from < outgoing.size(); from += perLog) {
-      List<Change> batch = outgoing.subList(from, Math.min(outgoing.size(), from + perLog));
+    for (long from = 0; from < count; from += perLog) {
+      List<Change> batch = outgoing.inSentOrder(from, perLog);
       byte[] logId = new byte[16];
       RANDOM.nextBytes(logId);
       LogHeader header =
@@ -243,41 +185,33 @@ public final class SyncRun {
       }
       logBytesUp += encoded.length;
       sent += batch.size();
-      for (Change change : batch) {
-        Pending pending = local.get(change.getItemId());
-        if (pending == null) {
-          continue;
-        }
-        SnapshotEntry after = pending.after();
-        if (after == null) {
-          working.remove(pending.id());
-        } else {
-          working.put(after);
-        }
-        local.remove(pending.id());
-      }
+      options
+          .snapshot()
+          .inTransaction(() -> {
+            for (Change change : batch) {
+              Pending pending = local.get(change.getItemId());
+              if (pending == null) {
+                continue;
+              }
+              SnapshotEntry after = pending.after();
+              if (after == null) {
+                working.remove(pending.id());
+              } else {
+                working.put(after);
+              }
+              local.remove(pending.id());
+            }
+          });
       working.cursor(appended.sequence());
     }
     return true;
   }
 
-  private List<Change> outgoing(WorkingState working) throws IOException {
-    List<Pending> sorted = new ArrayList<>(local.all());
-    sorted.sort(OUTGOING_ORDER);
-    List<Change> changes = new ArrayList<>();
-    for (Pending pending : sorted) {
-      Change change = ChangeMath.between(pending.before(), pending.after());
-      if (change != null) {
-        changes.add(change);
-      }
-    }
-    return freesBeforeTakes(changes, working);
-  }
-
   /**
    * Orders changes so that a change that moves an item off a path comes before the change that puts
-   * another item there, whatever the paths' names; otherwise the order stays. Writers and readers
-   * both use it, so no device sees a path taken by an item that is leaving it.
+   * another item there, whatever the paths' names; otherwise the order stays. Readers use it on
+   * every log, writers lay out the same order ({@link OutgoingChanges}), so no device sees a path
+   * taken by an item that is leaving it.
    */
   private List<Change> freesBeforeTakes(List<Change> changes, WorkingState working)
       throws IOException {
@@ -314,60 +248,38 @@ public final class SyncRun {
   }
 
   private @Nullable String targetKey(Change change) {
-    return change.getType() == ChangeType.CHANGE_DELETE || change.getPath().isEmpty()
-        ? null
-        : options.source().pathKey(change.getPath());
+    return OutgoingChanges.targetKey(options.source(), change);
   }
 
-  /**
-   * The order changes are written in, so that each applies cleanly after the ones before it:
-   * deleted files and links first (they free their paths), then directories (parents first), then
-   * files and links, and deleted directories last (deepest first, once emptied).
-   */
-  private static final Comparator<Pending> OUTGOING_ORDER =
-      Comparator.comparingInt(SyncRun::rank).thenComparing(SyncRun::orderPath);
-
-  private static int rank(Pending pending) {
-    SnapshotEntry after = pending.after();
-    if (after == null) {
-      SnapshotEntry before = pending.before();
-      return before != null && before.item().getKind() == ItemKind.KIND_DIRECTORY ? 4 : 1;
-    }
-    return after.item().getKind() == ItemKind.KIND_DIRECTORY ? 2 : 3;
-  }
-
-  private static String orderPath(Pending pending) {
-    SnapshotEntry after = pending.after();
-    if (after != null) {
-      return after.item().getPath() + after.item().getUid();
-    }
-    SnapshotEntry before = pending.before();
-    String path = before == null ? "" : before.item().getPath();
-    // Deepest first: more slashes sort earlier.
-    long depth = path.chars().filter(c -> c == '/').count();
-    return String.format("%04d", 9999 - depth) + path;
-  }
-
-  private void requireContent(List<Change> changes) throws IOException {
-    Set<ChunkId> needed = new HashSet<>();
-    for (Change change : changes) {
-      List<ChunkRef> refs = new ArrayList<>();
-      if (change.hasItem() && change.getItem().hasFile()) {
-        refs.addAll(change.getItem().getFile().getChunksList());
-      } else if (change.hasFileEdit()) {
-        change.getFileEdit().getSplicesList().forEach(s -> refs.addAll(s.getInsertList()));
+  /** Checks, a log's worth at a time, that the store has every chunk the changes refer to. */
+  private void requireContent(OutgoingChanges outgoing, long count) throws IOException {
+    long missingCount = 0;
+    ChunkId example = null;
+    for (long from = 0; from < count; from += options.maxChangesPerLog()) {
+      Set<ChunkId> needed = new HashSet<>();
+      for (Change change : outgoing.inSentOrder(from, options.maxChangesPerLog())) {
+        List<ChunkRef> refs = new ArrayList<>();
+        if (change.hasItem() && change.getItem().hasFile()) {
+          refs.addAll(change.getItem().getFile().getChunksList());
+        } else if (change.hasFileEdit()) {
+          change.getFileEdit().getSplicesList().forEach(s -> refs.addAll(s.getInsertList()));
+        }
+        for (ChunkRef ref : refs) {
+          needed.add(ChunkId.of(ref.getId()));
+        }
       }
-      for (ChunkRef ref : refs) {
-        needed.add(ChunkId.of(ref.getId()));
+      Set<ChunkId> missing = options.store().missingChunks(needed);
+      missingCount += missing.size();
+      if (example == null && !missing.isEmpty()) {
+        example = missing.iterator().next();
       }
     }
-    Set<ChunkId> missing = options.store().missingChunks(needed);
-    if (!missing.isEmpty()) {
+    if (missingCount > 0) {
       throw new SyncException(
           "the store lacks "
-              + missing.size()
+              + missingCount
               + " chunks of content this sync needs (for example "
-              + missing.iterator().next()
+              + example
               + "); the local data changed while it was read. Sync again.");
     }
   }
@@ -400,9 +312,13 @@ public final class SyncRun {
         if (!own) {
           refuseHostile(entry.sequence(), log);
         }
-        for (Change change : freesBeforeTakes(log.changes(), working)) {
-          reconcile(working, change, own, log.header());
-        }
+        options
+            .snapshot()
+            .inTransaction(() -> {
+              for (Change change : freesBeforeTakes(log.changes(), working)) {
+                reconcile(working, change, own, log.header());
+              }
+            });
         working.cursor(entry.sequence());
       }
     }

@@ -2,30 +2,24 @@ package dev.deltasync.engine.internal;
 
 import dev.deltasync.engine.snapshot.SnapshotEntry;
 import dev.deltasync.engine.snapshot.SnapshotStore;
+import dev.deltasync.engine.snapshot.WorkingTable;
 import java.io.IOException;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The agreed state while a sync runs: the committed snapshot plus the changes made to it since
- * (remote logs applied, own changes pushed). Only the changes are held in memory; {@link #commitTo}
- * writes them with the cursor in one transaction.
+ * (remote logs applied, own changes pushed). The changes are kept in the sync's scratch database
+ * ({@link WorkingTable}), not on the heap; writes belong in a {@link SnapshotStore#inTransaction}.
+ * {@link #commitTo} writes them with the cursor in one transaction.
  */
 final class WorkingState {
   private final SnapshotStore snapshot;
-
-  /** Item id to its new entry, or empty when removed. */
-  private final Map<String, Optional<SnapshotEntry>> changed = new HashMap<>();
-
-  /** Path key to the id that now holds it, or empty when no item does. */
-  private final Map<String, Optional<String>> paths = new HashMap<>();
-
+  private final WorkingTable changed;
   private long cursor;
 
-  WorkingState(SnapshotStore snapshot) throws IOException {
+  WorkingState(SnapshotStore snapshot, WorkingTable changed) throws IOException {
     this.snapshot = snapshot;
+    this.changed = changed;
     this.cursor = snapshot.cursor();
   }
 
@@ -38,20 +32,21 @@ final class WorkingState {
   }
 
   @Nullable SnapshotEntry byId(String id) throws IOException {
-    Optional<SnapshotEntry> local = changed.get(id);
+    WorkingTable.Changed local = changed.get(id);
     if (local != null) {
-      return local.orElse(null);
+      return local.entry();
     }
     return snapshot.byId(id).orElse(null);
   }
 
   @Nullable SnapshotEntry byPathKey(String pathKey) throws IOException {
-    Optional<String> local = paths.get(pathKey);
+    WorkingTable.Holder local = changed.holder(pathKey);
     if (local != null) {
-      return local.isPresent() ? byId(local.get()) : null;
+      String holder = local.itemId();
+      return holder != null ? byId(holder) : null;
     }
     SnapshotEntry stored = snapshot.byPathKey(pathKey).orElse(null);
-    if (stored != null && changed.containsKey(stored.item().getId())) {
+    if (stored != null && changed.get(stored.item().getId()) != null) {
       // The item moved away or was removed during this sync.
       SnapshotEntry now = byId(stored.item().getId());
       return now != null && pathKey.equals(now.pathKey()) ? now : null;
@@ -62,15 +57,15 @@ final class WorkingState {
   void put(SnapshotEntry entry) throws IOException {
     String id = entry.item().getId();
     leave(id);
-    changed.put(id, Optional.of(entry));
+    changed.put(id, entry);
     if (entry.pathKey() != null) {
-      paths.put(entry.pathKey(), Optional.of(id));
+      changed.hold(entry.pathKey(), id);
     }
   }
 
   void remove(String id) throws IOException {
     leave(id);
-    changed.put(id, Optional.empty());
+    changed.put(id, null);
   }
 
   /** Frees the path key item {@code id} holds, unless another item has taken it meanwhile. */
@@ -80,33 +75,16 @@ final class WorkingState {
     if (key == null) {
       return;
     }
-    Optional<String> holder = paths.get(key);
-    if (holder == null || holder.isEmpty() || holder.get().equals(id)) {
-      paths.put(key, Optional.empty());
+    WorkingTable.Holder holder = changed.holder(key);
+    if (holder == null || holder.itemId() == null || id.equals(holder.itemId())) {
+      changed.hold(key, null);
     }
   }
 
   /** Writes every change and the cursor to the snapshot, together. */
   void commitTo(SnapshotStore store) throws IOException {
     try (SnapshotStore.Batch batch = store.begin()) {
-      // Removals first, so a path freed by one item can be taken by another.
-      for (Map.Entry<String, Optional<SnapshotEntry>> e : changed.entrySet()) {
-        if (e.getValue().isEmpty()) {
-          batch.remove(e.getKey());
-        }
-      }
-      for (Map.Entry<String, Optional<SnapshotEntry>> e : changed.entrySet()) {
-        if (e.getValue().isPresent()) {
-          // An item whose path another item takes in this batch must leave it first.
-          batch.remove(e.getKey());
-        }
-      }
-      for (Optional<SnapshotEntry> entry : changed.values()) {
-        if (entry.isPresent()) {
-          batch.put(entry.get());
-        }
-      }
-      batch.cursor(cursor).forgetPushedLogs().commit();
+      batch.apply(changed).cursor(cursor).forgetPushedLogs().commit();
     }
   }
 }

@@ -1,7 +1,6 @@
 package dev.deltasync.engine.snapshot;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.deltasync.format.v1.Item;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,10 +12,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -31,18 +28,27 @@ import org.jspecify.annotations.Nullable;
  * requires the whole snapshot on the heap: lookups are by id or path key, and {@link #forEach}
  * streams.
  *
+ * <p>A sync keeps what it works with in a {@link Scratch} database beside the snapshot ({@link
+ * #openScratch()}), so that need not be on the heap either.
+ *
  * <p>Not thread-safe: one sync at a time uses a snapshot (the engine takes a lock per home).
  */
 public final class SnapshotStore implements AutoCloseable {
   private static final String CURSOR = "cursor";
 
+  private static final String ENTRY = "SELECT " + EntryColumns.names("") + " FROM items";
+  private static final String BY_ID = ENTRY + " WHERE item_id = ?";
+  private static final String BY_PATH_KEY = ENTRY + " WHERE path_key = ?";
+
   private final Connection connection;
   private final Path file;
-  private final Map<String, PreparedStatement> prepared = new HashMap<>();
+  private final Sql sql;
+  private @Nullable Scratch scratch;
 
   private SnapshotStore(Connection connection, Path file) {
     this.connection = connection;
     this.file = file;
+    this.sql = new Sql(connection, file);
   }
 
   /**
@@ -148,23 +154,18 @@ public final class SnapshotStore implements AutoCloseable {
 
   /** The item with this id, if any. */
   public Optional<SnapshotEntry> byId(String itemId) throws IOException {
-    return one(
-        "SELECT item, version, path_key, stat_size, stat_mtime, stat_inode FROM items WHERE item_id = ?",
-        itemId);
+    return one(BY_ID, itemId);
   }
 
   /** The item whose path has this key (see {@link SnapshotEntry#pathKey()}), if any. */
   public Optional<SnapshotEntry> byPathKey(String pathKey) throws IOException {
-    return one(
-        "SELECT item, version, path_key, stat_size, stat_mtime, stat_inode FROM items WHERE path_key = ?",
-        pathKey);
+    return one(BY_PATH_KEY, pathKey);
   }
 
   /** Visits every item, ordered by path key (records, which have none, first), streaming. */
   public void forEach(Visitor visitor) throws IOException {
     try (PreparedStatement query =
-            connection.prepareStatement(
-                "SELECT item, version, path_key, stat_size, stat_mtime, stat_inode FROM items ORDER BY path_key, item_id");
+            connection.prepareStatement(ENTRY + " ORDER BY path_key, item_id");
         ResultSet result = query.executeQuery()) {
       while (result.next()) {
         visitor.visit(entry(result));
@@ -264,6 +265,27 @@ public final class SnapshotStore implements AutoCloseable {
       }
     }
 
+    /**
+     * Writes the working state a sync built into the items: removed items go, changed ones get
+     * their new entries.
+     */
+    public Batch apply(WorkingTable working) throws IOException {
+      try {
+        sql.prepare("DELETE FROM items WHERE item_id IN (SELECT item_id FROM working)")
+            .executeUpdate();
+        sql.prepare(
+                "INSERT INTO items (item_id, kind, path, "
+                    + EntryColumns.names("")
+                    + ") SELECT item_id, kind, path, "
+                    + EntryColumns.names("")
+                    + " FROM working WHERE item IS NOT NULL")
+            .executeUpdate();
+        return this;
+      } catch (SQLException e) {
+        throw failure("store the items this sync changed", e);
+      }
+    }
+
     /** Forgets the pushed logs ({@link #rememberPushedLog}): the cursor now covers them. */
     public Batch forgetPushedLogs() throws IOException {
       try (PreparedStatement statement =
@@ -317,16 +339,12 @@ public final class SnapshotStore implements AutoCloseable {
     }
   }
 
-  private Optional<SnapshotEntry> one(String sql, String key) throws IOException {
+  private Optional<SnapshotEntry> one(String query, String key) throws IOException {
     try {
       // Look-ups run once per local item during a scan: their statements are prepared once.
-      PreparedStatement query = prepared.get(sql);
-      if (query == null) {
-        query = connection.prepareStatement(sql);
-        prepared.put(sql, query);
-      }
-      query.setString(1, key);
-      try (ResultSet result = query.executeQuery()) {
+      PreparedStatement statement = sql.prepare(query);
+      statement.setString(1, key);
+      try (ResultSet result = statement.executeQuery()) {
         return result.next() ? Optional.of(entry(result)) : Optional.empty();
       }
     } catch (SQLException e) {
@@ -335,61 +353,98 @@ public final class SnapshotStore implements AutoCloseable {
   }
 
   /**
-   * Runs {@code reads} in one read transaction: a consistent view, and much cheaper than a
-   * transaction per look-up when there are many. Must not be nested in a {@link Batch}.
+   * Runs {@code work} in one transaction and commits it: a consistent view for many look-ups, and
+   * one commit for many writes to the {@link Scratch} database (which is never synced to disk;
+   * items and cursor change only through a {@link Batch}, which is). When {@code work} throws,
+   * everything it wrote is rolled back. Must not be nested in another transaction or a {@link
+   * Batch}.
+   *
+   * @throws IllegalStateException when a transaction is open already
    */
-  public void reading(ReadAction reads) throws IOException {
+  public void inTransaction(Work work) throws IOException {
     try {
+      if (!connection.getAutoCommit()) {
+        throw new IllegalStateException("a snapshot transaction is open already");
+      }
       connection.setAutoCommit(false);
     } catch (SQLException e) {
-      throw failure("begin a read transaction", e);
+      throw failure("begin a transaction", e);
     }
+    boolean committed = false;
     try {
-      reads.run();
+      work.run();
+      try {
+        connection.commit();
+      } catch (SQLException e) {
+        throw failure("commit", e);
+      }
+      committed = true;
     } finally {
       try {
-        connection.rollback();
+        if (!committed) {
+          connection.rollback();
+        }
         connection.setAutoCommit(true);
       } catch (SQLException e) {
-        throw failure("end a read transaction", e);
+        throw failure("end a transaction", e);
       }
     }
   }
 
-  /** Work for {@link #reading}. */
+  /** Work for {@link #inTransaction}. */
   @FunctionalInterface
-  public interface ReadAction {
+  public interface Work {
     void run() throws IOException;
   }
 
-  private SnapshotEntry entry(ResultSet result) throws SQLException, SnapshotException {
-    Item item;
-    try {
-      item = Item.parseFrom(result.getBytes(1));
-    } catch (InvalidProtocolBufferException e) {
-      throw new SnapshotException(
-          "the snapshot " + file + " holds an item that does not decode: " + e.getMessage(), e);
+  /**
+   * Creates the scratch database of a sync, empty, replacing one a crashed sync left; closing it
+   * deletes it. One at a time; not inside a transaction.
+   *
+   * @throws IllegalStateException when one is open already
+   */
+  public Scratch openScratch() throws IOException {
+    if (scratch != null) {
+      throw new IllegalStateException("a scratch database is open already");
     }
-    ByteString version = ByteString.copyFrom(result.getBytes(2));
-    @Nullable String pathKey = result.getString(3);
-    long size = result.getLong(4);
-    FileStat stat =
-        result.wasNull() ? null : new FileStat(size, result.getLong(5), result.getLong(6));
-    return new SnapshotEntry(item, version, pathKey, stat);
+    Scratch opened = Scratch.open(sql, () -> scratch = null);
+    scratch = opened;
+    return opened;
+  }
+
+  /**
+   * The open scratch database.
+   *
+   * @throws IllegalStateException when none is open
+   */
+  public Scratch scratch() {
+    Scratch open = scratch;
+    if (open == null) {
+      throw new IllegalStateException("no scratch database is open: call openScratch() first");
+    }
+    return open;
+  }
+
+  private SnapshotEntry entry(ResultSet result) throws SQLException, SnapshotException {
+    SnapshotEntry entry = EntryColumns.read(result, 1, sql);
+    if (entry == null) {
+      throw new SnapshotException("the snapshot " + file + " holds an item without content");
+    }
+    return entry;
   }
 
   private SnapshotException failure(String what, SQLException e) {
-    return new SnapshotException(
-        "snapshot " + file + ": cannot " + what + ": " + e.getMessage(), e);
+    return sql.failure(what, e);
   }
 
   @Override
   public void close() throws IOException {
+    Scratch open = scratch;
+    if (open != null) {
+      open.close();
+    }
     try {
-      for (PreparedStatement statement : prepared.values()) {
-        statement.close();
-      }
-      connection.close();
+      sql.close();
     } catch (SQLException e) {
       throw failure("close", e);
     }

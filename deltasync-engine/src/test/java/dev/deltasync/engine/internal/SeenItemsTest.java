@@ -28,4 +28,13 @@ class SeenItemsTest {
     seen.add("");
     assertThat(seen.contains("")).isTrue();
   }
+
+  @Test
+  void addSaysWhetherTheHashWasNew() {
+    SeenItems seen = new SeenItems();
+    assertThat(seen.add("docs/a.txt")).isTrue();
+    assertThat(seen.add("docs/a.txt")).isFalse();
+    assertThat(seen.add("docs/b.txt")).isTrue();
+    assertThat(seen.size()).isEqualTo(2);
+  }
 }

@@ -123,6 +123,71 @@ class SnapshotStoreTest {
   }
 
   @Test
+  void scratchWrittenInAFailedTransactionIsRolledBack() throws IOException {
+    try (SnapshotStore store = SnapshotStore.open(dir.resolve("s.db"));
+        Scratch scratch = store.openScratch()) {
+      store.inTransaction(
+          () -> scratch.pending().put("a", null, file("a", "a", 1), 3, new byte[0]));
+      assertThatThrownBy(() ->
+              store.inTransaction(() -> {
+                scratch.pending().put("b", null, file("b", "b", 2), 3, new byte[0]);
+                throw new IOException("the store went away");
+              }))
+          .hasMessage("the store went away");
+
+      assertThat(scratch.pending().size()).isEqualTo(1);
+      assertThat(scratch.pending().atPathKey("a")).isNotNull();
+      assertThat(scratch.pending().atPathKey("b")).isNull();
+    }
+  }
+
+  @Test
+  void theWorkingStateIsAppliedToTheItems() throws IOException {
+    try (SnapshotStore store = SnapshotStore.open(dir.resolve("s.db"));
+        Scratch scratch = store.openScratch()) {
+      try (SnapshotStore.Batch batch = store.begin()) {
+        batch.put(file("a", "a", 1)).put(file("b", "b", 2)).commit();
+      }
+      store.inTransaction(() -> {
+        scratch.working().put("a", null); // removed
+        scratch.working().put("b", file("b", "a", 3)); // took a's path
+        scratch.working().put("c", file("c", "c", 4)); // new
+      });
+
+      try (SnapshotStore.Batch batch = store.begin()) {
+        batch.apply(scratch.working()).cursor(9).commit();
+      }
+
+      assertThat(store.byId("a")).isEmpty();
+      assertThat(store.byPathKey("a")).contains(file("b", "a", 3));
+      assertThat(store.byId("c")).contains(file("c", "c", 4));
+      assertThat(store.size()).isEqualTo(2);
+      assertThat(store.cursor()).isEqualTo(9);
+    }
+  }
+
+  @Test
+  void theScratchDatabaseStartsEmptyAndIsDeletedWhenClosed() throws IOException {
+    Path db = dir.resolve("s.db");
+    Path file = dir.resolve("s.db-scratch");
+    try (SnapshotStore store = SnapshotStore.open(db)) {
+      Scratch first = store.openScratch();
+      store.inTransaction(() -> first.pending().put("a", null, file("a", "a", 1), 3, new byte[0]));
+      assertThat(file).exists();
+      assertThatThrownBy(store::openScratch).isInstanceOf(IllegalStateException.class);
+      first.close();
+      assertThat(file).doesNotExist();
+      assertThatThrownBy(store::scratch).isInstanceOf(IllegalStateException.class);
+
+      Files.writeString(file, "left by a crashed sync");
+      try (Scratch second = store.openScratch()) {
+        assertThat(second.pending().size()).isZero();
+      }
+      assertThat(file).doesNotExist();
+    }
+  }
+
+  @Test
   void migrationScriptsSplitIntoStatements() {
     assertThat(SchemaMigrations.statements("-- c\nCREATE TABLE a (x);\nCREATE INDEX i ON a (x);\n"))
         .containsExactly("CREATE TABLE a (x)", "CREATE INDEX i ON a (x)");
