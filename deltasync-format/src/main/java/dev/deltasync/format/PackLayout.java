@@ -14,8 +14,8 @@ import java.util.zip.CRC32C;
 
 /**
  * The binary layout of a pack: many chunks of content in one file or upload (docs/format.md,
- * "Packs"). The directory store keeps packs as files, the server stores uploaded packs as they are
- * and serves byte ranges of them.
+ * section 10, "Packs"). The directory store keeps packs as files, the server stores uploaded packs
+ * as they are and serves byte ranges of them.
  *
  * <pre>
  * header (16):  magic 89 44 53 50 41 43 4B 0A ("\x89DSPACK\n") | u16 version = 1 | u16 flags = 0
