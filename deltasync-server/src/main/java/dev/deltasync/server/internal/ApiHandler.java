@@ -109,7 +109,7 @@ final class ApiHandler extends Handler.Abstract {
     var s = x.segments;
     if (s.size() == 1 && s.get(0).equals("metrics")) {
       x.route = "/metrics";
-      ManagementRoutes.requireMethod(x, "GET");
+      x.requireMethod("GET");
       try (OutputStream out = x.stream(200, "text/plain; version=0.0.4; charset=utf-8", -1)) {
         metrics.write(out);
       }
@@ -117,7 +117,7 @@ final class ApiHandler extends Handler.Abstract {
     }
     if (s.size() == 2 && s.get(0).equals("v1") && s.get(1).equals("health")) {
       x.route = "/v1/health";
-      ManagementRoutes.requireMethod(x, "GET");
+      x.requireMethod("GET");
       x.json(200, Map.of("status", "ok", "management", managementRole, "storage", storageRole));
       return;
     }

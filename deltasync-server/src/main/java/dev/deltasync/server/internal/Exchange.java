@@ -34,7 +34,6 @@ final class Exchange {
 
   private long bytesIn;
   private long bytesOut;
-  private @Nullable OutputStream out;
 
   Exchange(Request request, Response response) throws Problem {
     this.request = request;
@@ -59,6 +58,18 @@ final class Exchange {
     } catch (RuntimeException e) {
       throw Problem.badRequest("the query string is not valid");
     }
+  }
+
+  /** Refuses a method the route does not answer, with 405 and the {@code Allow} header. */
+  void requireMethod(String... allowed) throws Problem {
+    for (String answered : allowed) {
+      if (answered.equals(method)) {
+        return;
+      }
+    }
+    String list = String.join(", ", allowed);
+    throw Problem.methodNotAllowed(route + " answers " + list + ", not " + method)
+        .withHeader("Allow", list);
   }
 
   String path() {
@@ -156,7 +167,7 @@ final class Exchange {
     if (problem.status() == 401 && !problem.headers().containsKey("WWW-Authenticate")) {
       response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"deltasync\"");
     }
-    Object retry = problem.document("").get("retryAfterSeconds");
+    Object retry = problem.member("retryAfterSeconds");
     if (retry != null) {
       response.getHeaders().put(HttpHeader.RETRY_AFTER, String.valueOf(retry));
     }
@@ -205,7 +216,6 @@ final class Exchange {
             sink.close();
           }
         };
-    out = counting;
     return counting;
   }
 

@@ -2,6 +2,7 @@ package dev.deltasync.server.internal;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An error answer, sent as {@code application/problem+json} (RFC 9457): {@code type} (a short
@@ -40,6 +41,11 @@ final class Problem extends Exception {
 
   Map<String, String> headers() {
     return headers;
+  }
+
+  /** A member added with {@link #with}, or null. */
+  @Nullable Object member(String name) {
+    return extra.get(name);
   }
 
   int status() {

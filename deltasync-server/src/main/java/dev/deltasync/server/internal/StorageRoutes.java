@@ -94,11 +94,11 @@ final class StorageRoutes {
         String what = s.get(3);
         if (what.equals("head") && s.size() == 4) {
           x.route = "/v1/collections/{c}/head";
-          ManagementRoutes.requireMethod(x, "GET");
+          x.requireMethod("GET");
           head(x, collection);
         } else if (what.equals("logs") && s.size() == 4) {
           x.route = "/v1/collections/{c}/logs";
-          ManagementRoutes.requireMethod(x, "GET", "POST");
+          x.requireMethod("GET", "POST");
           if (x.method.equals("POST")) {
             append(x, collection);
           } else {
@@ -106,16 +106,16 @@ final class StorageRoutes {
           }
         } else if (what.equals("logs") && s.size() == 5) {
           x.route = "/v1/collections/{c}/logs/{sequence}";
-          ManagementRoutes.requireMethod(x, "GET");
+          x.requireMethod("GET");
           readLog(x, collection, s.get(4));
         } else if (what.equals("snapshots") && s.size() == 5) {
           x.route = "/v1/collections/{c}/snapshots/{sequence}";
           if (s.get(4).equals("latest")) {
             x.route = "/v1/collections/{c}/snapshots/latest";
-            ManagementRoutes.requireMethod(x, "GET");
+            x.requireMethod("GET");
             latestSnapshot(x, collection);
           } else {
-            ManagementRoutes.requireMethod(x, "PUT");
+            x.requireMethod("PUT");
             putSnapshot(x, collection, s.get(4));
           }
         } else {
@@ -128,11 +128,11 @@ final class StorageRoutes {
         }
         if (s.get(2).equals("missing")) {
           x.route = "/v1/chunks/missing";
-          ManagementRoutes.requireMethod(x, "POST");
+          x.requireMethod("POST");
           missingChunks(x);
         } else if (s.get(2).equals("locate")) {
           x.route = "/v1/chunks/locate";
-          ManagementRoutes.requireMethod(x, "POST");
+          x.requireMethod("POST");
           locateChunks(x);
         } else {
           return false;
@@ -141,11 +141,11 @@ final class StorageRoutes {
       case "packs" -> {
         if (s.size() == 2) {
           x.route = "/v1/packs";
-          ManagementRoutes.requireMethod(x, "POST");
+          x.requireMethod("POST");
           uploadPack(x);
         } else if (s.size() == 3) {
           x.route = "/v1/packs/{pack}";
-          ManagementRoutes.requireMethod(x, "GET", "HEAD");
+          x.requireMethod("GET", "HEAD");
           downloadPack(x, s.get(2));
         } else {
           return false;
@@ -154,11 +154,11 @@ final class StorageRoutes {
       case "uploads" -> {
         if (s.size() == 2) {
           x.route = "/v1/uploads";
-          ManagementRoutes.requireMethod(x, "POST");
+          x.requireMethod("POST");
           startUpload(x);
         } else if (s.size() == 3) {
           x.route = "/v1/uploads/{upload}";
-          ManagementRoutes.requireMethod(x, "HEAD", "PATCH", "DELETE");
+          x.requireMethod("HEAD", "PATCH", "DELETE");
           switch (x.method) {
             case "HEAD" -> uploadOffset(x, s.get(2));
             case "PATCH" -> continueUpload(x, s.get(2));
@@ -166,7 +166,7 @@ final class StorageRoutes {
           }
         } else if (s.size() == 4 && s.get(3).equals("finish")) {
           x.route = "/v1/uploads/{upload}/finish";
-          ManagementRoutes.requireMethod(x, "POST");
+          x.requireMethod("POST");
           finishUpload(x, s.get(2));
         } else {
           return false;
