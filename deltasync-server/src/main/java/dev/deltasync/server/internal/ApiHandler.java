@@ -3,6 +3,12 @@ package dev.deltasync.server.internal;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -20,6 +26,18 @@ import org.slf4j.event.Level;
  */
 final class ApiHandler extends Handler.Abstract {
   private static final Logger LOG = LoggerFactory.getLogger("dev.deltasync.server.access");
+
+  /**
+   * After a problem is answered on a connection that closes because the request's body was not read
+   * (refused early: too large, not authorized), what the client is still sending is read and thrown
+   * away for a while before the connection is closed: closing a socket with unread data makes the
+   * kernel reset the connection, and the client then often loses the answer it has not read yet (it
+   * sees "connection reset" instead of 413 or 401). A lingering close, at most this many bytes and
+   * {@link #LINGER_MILLIS}.
+   */
+  static final long LINGER_BYTES = 16L * 1024 * 1024;
+
+  static final long LINGER_MILLIS = 3_000;
 
   private final ManagementRoutes management;
   private final StorageRoutes storage;
@@ -148,11 +166,50 @@ final class ApiHandler extends Handler.Abstract {
             Callback.NOOP);
       } else {
         x.problem(problem);
+        if ("close".equals(response.getHeaders().get(HttpHeader.CONNECTION))) {
+          linger(request);
+        }
       }
     } catch (IOException e) {
       return 499;
     }
     return problem.status();
+  }
+
+  /**
+   * Reads and discards what is left of the request's body, up to {@link #LINGER_BYTES} and for at
+   * most {@link #LINGER_MILLIS}, once the answer is written. Not when the client waits for "100
+   * Continue": it sends nothing more, and reading would invite the body the answer refused.
+   */
+  private static void linger(Request request) {
+    if (request.getHeaders().contains(HttpHeader.EXPECT, "100-continue")) {
+      return;
+    }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LINGER_MILLIS);
+    long drained = 0;
+    try {
+      while (drained <= LINGER_BYTES) {
+        Content.Chunk chunk = request.read();
+        if (chunk == null) {
+          CompletableFuture<@Nullable Void> more = new CompletableFuture<>();
+          request.demand(() -> more.complete(null));
+          more.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+          continue;
+        }
+        if (Content.Chunk.isFailure(chunk)) {
+          return;
+        }
+        drained += chunk.remaining();
+        chunk.release();
+        if (chunk.isLast()) {
+          return;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      // the client went away or stalls: the connection closes now
+    }
   }
 
   /** The method as a metrics label: one of the methods the API uses, or OTHER (bounded). */

@@ -158,7 +158,7 @@ final class Exchange {
     byte[] body = Json.write(problem.document(path()));
     response.reset();
     problem.headers().forEach((name, value) -> response.getHeaders().put(name, value));
-    if (!request.consumeAvailable()
+    if (!discardAvailable()
         && request.getConnectionMetaData().getHttpVersion() == HttpVersion.HTTP_1_1) {
       // Refused before its body was read (too large, not authorized): the connection cannot carry
       // another request, so say that it closes, or a client reuses it and fails.
@@ -172,6 +172,27 @@ final class Exchange {
       response.getHeaders().put(HttpHeader.RETRY_AFTER, String.valueOf(retry));
     }
     bytes(problem.status(), "application/problem+json", body);
+  }
+
+  /**
+   * Reads and throws away what has arrived of the request's body without waiting for more; true
+   * when that was the end of it. Unlike Jetty's {@code consumeAvailable}, this leaves the body
+   * readable, so the rest can still be drained after the answer (see {@code ApiHandler.linger}).
+   */
+  private boolean discardAvailable() {
+    if (request.getHeaders().contains(HttpHeader.EXPECT, "100-continue")) {
+      return request.getLength() == 0; // reading would send "100 Continue"
+    }
+    while (true) {
+      Content.Chunk chunk = request.read();
+      if (chunk == null || Content.Chunk.isFailure(chunk)) {
+        return false;
+      }
+      chunk.release();
+      if (chunk.isLast()) {
+        return true;
+      }
+    }
   }
 
   void bytes(int status, String contentType, byte[] body) throws IOException {
