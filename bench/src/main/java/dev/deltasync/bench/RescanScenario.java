@@ -403,6 +403,11 @@ public final class RescanScenario {
             }
 
             @Override
+            public Optional<SnapshotEntry> previousRecord(String uid) throws IOException {
+              return context.previousRecord(uid);
+            }
+
+            @Override
             public void found(SnapshotEntry item) throws IOException {
               long t = System.nanoTime();
               try {

@@ -18,6 +18,13 @@ public interface ScanContext {
   Optional<SnapshotEntry> previous(String pathKey) throws IOException;
 
   /**
+   * The snapshot's entry of the record with this UID, for a record source's stat cache: a source
+   * that finds a record's local text unchanged since it last read or wrote it (its {@link
+   * SnapshotEntry#stat()} fingerprint) reports this entry as it is, without parsing the text again.
+   */
+  Optional<SnapshotEntry> previousRecord(String uid) throws IOException;
+
+  /**
    * Reports a current local item. Its id may be empty: the engine knows the ids (by path key) and
    * gives new items new ones. Its version must be {@link ItemVersions#of}.
    */

@@ -56,6 +56,11 @@ final class LocalScan implements ScanContext {
   }
 
   @Override
+  public Optional<SnapshotEntry> previousRecord(String uid) throws IOException {
+    return snapshot.byId(uid);
+  }
+
+  @Override
   public void found(SnapshotEntry item) throws IOException {
     String key = scanKey(item);
     SnapshotEntry before;
