@@ -310,12 +310,17 @@ class ServerCrashIT {
     }
 
     static ServerProcess start(Path data) throws IOException {
+      return start(data, 0);
+    }
+
+    /** On {@code port} (0: a free one), so that a restarted server keeps its devices' URL. */
+    static ServerProcess start(Path data, int port) throws IOException {
       List<String> command = new ArrayList<>();
       command.add(ProcessHandle.current().info().command().orElse("java"));
       command.add("--enable-native-access=ALL-UNNAMED");
       command.add("-jar");
       command.add(CommandProcessIT.JAR.toString());
-      command.addAll(List.of("server", "--data", data.toString(), "--listen", "127.0.0.1:0"));
+      command.addAll(List.of("server", "--data", data.toString(), "--listen", "127.0.0.1:" + port));
       Process process =
           new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
       BufferedReader out =
