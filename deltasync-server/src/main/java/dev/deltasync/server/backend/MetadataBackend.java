@@ -143,9 +143,28 @@ public interface MetadataBackend extends Closeable {
 
   void deleteUpload(long userId, String upload) throws BackendException;
 
+  /** An upload in progress, as the janitor sees it. */
+  record StaleUpload(long userId, String upload, String stagingKey) {}
+
+  /** Up to {@code max} uploads started before {@code createdBeforeMillis} and never finished. */
+  List<StaleUpload> uploadsStartedBefore(long createdBeforeMillis, int max) throws BackendException;
+
   // ---- snapshots ----
 
-  void putSnapshot(long userId, String collection, SnapshotRecord snapshot) throws BackendException;
+  /**
+   * Records a snapshot; one of the same collection and sequence is replaced.
+   *
+   * @return the blob of the snapshot it replaced, which nothing references any more
+   */
+  Optional<String> putSnapshot(long userId, String collection, SnapshotRecord snapshot)
+      throws BackendException;
+
+  /**
+   * Forgets every snapshot of a collection but its {@code keep} newest, up to {@code max} of them.
+   *
+   * @return the blobs of the snapshots forgotten, which nothing references any more
+   */
+  List<String> pruneSnapshots(int keep, int max) throws BackendException;
 
   /** The snapshot of the collection with the highest sequence. */
   Optional<SnapshotRecord> latestSnapshot(long userId, String collection) throws BackendException;

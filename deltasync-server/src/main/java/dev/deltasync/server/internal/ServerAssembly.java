@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.Executors;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
@@ -40,6 +41,8 @@ public final class ServerAssembly implements AutoCloseable {
   private final boolean tls;
   private final String host;
 
+  private final Janitor janitor;
+
   private ServerAssembly(
       Server jetty,
       ServerConnector connector,
@@ -48,7 +51,9 @@ public final class ServerAssembly implements AutoCloseable {
       Path adminTokenFile,
       boolean adminTokenCreated,
       boolean tls,
-      String host) {
+      String host,
+      Janitor janitor) {
+    this.janitor = janitor;
     this.jetty = jetty;
     this.connector = connector;
     this.backend = backend;
@@ -152,6 +157,10 @@ public final class ServerAssembly implements AutoCloseable {
           new ApiHandler(managementRoutes, storageRoutes, management, storage, metrics));
       jetty.setErrorHandler(new ProblemErrorHandler());
       jetty.setStopTimeout(5_000);
+      Janitor janitor = new Janitor(backend.metadata(), backend.blobs(), options.clock());
+      if (storage) {
+        janitor.start(Duration.ofMinutes(1), Duration.ofHours(1));
+      }
       ServerAssembly assembly =
           new ServerAssembly(
               jetty,
@@ -161,7 +170,8 @@ public final class ServerAssembly implements AutoCloseable {
               adminTokenFile,
               admin.created(),
               tls,
-              options.host());
+              options.host(),
+              janitor);
       self[0] = assembly;
       try {
         jetty.start();
@@ -209,6 +219,7 @@ public final class ServerAssembly implements AutoCloseable {
     // First end the push-channel streams, which never end on their own: Jetty's graceful stop
     // would otherwise wait its whole stop timeout for them.
     String stopping = url();
+    janitor.close();
     events.close();
     try {
       jetty.stop();

@@ -681,8 +681,9 @@ final class StorageRoutes {
       throw Problem.tooLarge("a snapshot has at most " + limits.maxSnapshotBytes() + " bytes here");
     }
     String device = metadata.device(grant.deviceId()).map(d -> d.name()).orElse("");
-    metadata.putSnapshot(
-        grant.userId(), collection, new SnapshotRecord(sequence, blob, size, device));
+    metadata
+        .putSnapshot(grant.userId(), collection, new SnapshotRecord(sequence, blob, size, device))
+        .ifPresent(this::deleteQuietly); // the one it replaced; its blob is referenced no more
     x.json(201, Map.of("sequence", sequence, "size", size));
   }
 

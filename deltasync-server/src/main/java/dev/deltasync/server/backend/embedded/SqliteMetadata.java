@@ -705,6 +705,27 @@ public final class SqliteMetadata implements MetadataBackend {
   }
 
   @Override
+  public List<StaleUpload> uploadsStartedBefore(long createdBeforeMillis, int max)
+      throws BackendException {
+    return database.read(c -> {
+      try (PreparedStatement query =
+          c.prepareStatement(
+              "SELECT user_id, upload, staging_key FROM uploads WHERE created_ms < ?"
+                  + " ORDER BY created_ms LIMIT ?")) {
+        query.setLong(1, createdBeforeMillis);
+        query.setInt(2, max);
+        List<StaleUpload> stale = new ArrayList<>();
+        try (ResultSet r = query.executeQuery()) {
+          while (r.next()) {
+            stale.add(new StaleUpload(r.getLong(1), r.getString(2), r.getString(3)));
+          }
+        }
+        return stale;
+      }
+    });
+  }
+
+  @Override
   public void deleteUpload(long userId, String upload) throws BackendException {
     database.write(c -> {
       try (PreparedStatement delete =
@@ -719,9 +740,20 @@ public final class SqliteMetadata implements MetadataBackend {
   // ---- snapshots ----
 
   @Override
-  public void putSnapshot(long userId, String collection, SnapshotRecord snapshot)
+  public Optional<String> putSnapshot(long userId, String collection, SnapshotRecord snapshot)
       throws BackendException {
-    database.write(c -> {
+    return database.write(c -> {
+      Optional<String> replaced;
+      try (PreparedStatement old =
+          c.prepareStatement(
+              "SELECT blob FROM snapshots WHERE user_id = ? AND collection = ? AND sequence = ?")) {
+        old.setLong(1, userId);
+        old.setString(2, collection);
+        old.setLong(3, snapshot.sequence());
+        try (ResultSet r = old.executeQuery()) {
+          replaced = r.next() ? Optional.of(r.getString(1)) : Optional.empty();
+        }
+      }
       try (PreparedStatement insert =
           c.prepareStatement(
               "INSERT OR REPLACE INTO snapshots"
@@ -733,8 +765,44 @@ public final class SqliteMetadata implements MetadataBackend {
         insert.setString(4, snapshot.blob());
         insert.setLong(5, snapshot.size());
         insert.setString(6, snapshot.device());
-        return insert.executeUpdate();
+        insert.executeUpdate();
       }
+      return replaced.filter(blob -> !blob.equals(snapshot.blob()));
+    });
+  }
+
+  @Override
+  public List<String> pruneSnapshots(int keep, int max) throws BackendException {
+    record Row(long userId, String collection, long sequence) {}
+    return database.write(c -> {
+      List<String> blobs = new ArrayList<>();
+      List<Row> rows = new ArrayList<>();
+      try (PreparedStatement query =
+          c.prepareStatement(
+              "SELECT user_id, collection, sequence, blob FROM (SELECT user_id, collection,"
+                  + " sequence, blob, ROW_NUMBER() OVER (PARTITION BY user_id, collection"
+                  + " ORDER BY sequence DESC) AS newest FROM snapshots) WHERE newest > ? LIMIT ?")) {
+        query.setInt(1, keep);
+        query.setInt(2, max);
+        try (ResultSet r = query.executeQuery()) {
+          while (r.next()) {
+            rows.add(new Row(r.getLong(1), r.getString(2), r.getLong(3)));
+            blobs.add(r.getString(4));
+          }
+        }
+      }
+      try (PreparedStatement delete =
+          c.prepareStatement(
+              "DELETE FROM snapshots WHERE user_id = ? AND collection = ? AND sequence = ?")) {
+        for (Row row : rows) {
+          delete.setLong(1, row.userId());
+          delete.setString(2, row.collection());
+          delete.setLong(3, row.sequence());
+          delete.addBatch();
+        }
+        delete.executeBatch();
+      }
+      return blobs;
     });
   }
 
