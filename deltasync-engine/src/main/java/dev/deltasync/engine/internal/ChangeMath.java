@@ -9,13 +9,15 @@ import dev.deltasync.format.v1.FileBody;
 import dev.deltasync.format.v1.FileEdit;
 import dev.deltasync.format.v1.Item;
 import dev.deltasync.format.v1.ItemKind;
+import dev.deltasync.format.v1.RecordEdit;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Turns two states of an item into a change, and a change back into a state. The only place that
- * knows how a chunk-list edit is built and applied.
+ * knows how a chunk-list edit is built and applied; record edits are built by {@link RecordDiff}
+ * and applied by {@link RecordEdits}.
  */
 public final class ChangeMath {
   private ChangeMath() {}
@@ -72,6 +74,12 @@ public final class ChangeMath {
         return change.setFileEdit(edit).build();
       }
     }
+    if (old.hasRecord() && now.hasRecord() && old.getKind() == now.getKind()) {
+      RecordEdit edit = RecordDiff.between(old.getRecord(), now.getRecord());
+      if (edit != null && edit.getSerializedSize() < now.getSerializedSize()) {
+        return change.setRecordEdit(edit).build();
+      }
+    }
     return change.setItem(now).build();
   }
 
@@ -122,11 +130,7 @@ public final class ChangeMath {
           switch (change.getPayloadCase()) {
             case ITEM -> change.getItem();
             case FILE_EDIT -> applyFileEdit(change, requireBase(change, base));
-            case RECORD_EDIT ->
-                throw new IllegalStateException(
-                    "record edits are not supported by this engine yet (item "
-                        + change.getItemId()
-                        + ")");
+            case RECORD_EDIT -> applyRecordEdit(change, requireBase(change, base));
             case PAYLOAD_NOT_SET -> throw new IllegalStateException("a modify without payload");
           };
       default -> throw new IllegalStateException("unknown change type " + change.getType());
@@ -143,6 +147,21 @@ public final class ChangeMath {
               + " needs the item's previous state, which this device does not have");
     }
     return base;
+  }
+
+  private static Item applyRecordEdit(Change change, Item base) {
+    if (!base.hasRecord()) {
+      throw new IllegalStateException(
+          "record edit of item " + change.getItemId() + ", which is not a record here");
+    }
+    try {
+      return base.toBuilder()
+          .setRecord(RecordEdits.apply(base.getRecord(), change.getRecordEdit()))
+          .build();
+    } catch (IllegalStateException e) {
+      throw new IllegalStateException(
+          "record edit of item " + change.getItemId() + " does not fit it: " + e.getMessage(), e);
+    }
   }
 
   private static Item applyFileEdit(Change change, Item base) {

@@ -312,6 +312,7 @@ public final class SyncRun {
         if (!own) {
           refuseHostile(entry.sequence(), log);
         }
+        refuseUnfitRecordEdits(entry.sequence(), log, working);
         options
             .snapshot()
             .inTransaction(() -> {
@@ -364,6 +365,53 @@ public final class SyncRun {
       }
       if (change.getKind() == ItemKind.KIND_SYMLINK && !change.getPath().isEmpty()) {
         links.add(options.source().pathKey(change.getPath()));
+      }
+    }
+  }
+
+  /**
+   * Applies every record edit of a log to the record it edits before any of the log is applied: an
+   * edit that names a component the record lacks, or leads to another version than it says, refuses
+   * the log whole. Edits whose base this device does not have (or has in another version) are left
+   * to {@link #reconcile}, which reports a state that does not follow.
+   */
+  private void refuseUnfitRecordEdits(long sequence, ChangeLog log, WorkingState working)
+      throws IOException {
+    for (int i = 0; i < log.changes().size(); i++) {
+      Change change = log.changes().get(i);
+      if (!change.hasRecordEdit()) {
+        continue;
+      }
+      SnapshotEntry base = working.byId(change.getItemId());
+      if (base == null || !base.version().equals(change.getBaseVersion())) {
+        continue;
+      }
+      String why;
+      try {
+        Item result = ChangeMath.apply(change, base.item());
+        why =
+            result != null && ItemVersions.of(result).equals(change.getNewVersion())
+                ? null
+                : "the record edit of item "
+                    + change.getItemId()
+                    + " leads to another version than the change says";
+      } catch (IllegalStateException e) {
+        why = e.getMessage();
+      }
+      if (why != null) {
+        throw new SyncException(
+            "log "
+                + sequence
+                + " of collection '"
+                + options.collection()
+                + "' from device '"
+                + log.header().getOriginDevice()
+                + "' is refused and nothing of it was applied: change "
+                + i
+                + ": "
+                + why
+                + ". The device that wrote it and this one disagree about the record: move this"
+                + " collection's snapshot away to start it afresh, or remove the log.");
       }
     }
   }
@@ -472,6 +520,9 @@ public final class SyncRun {
     if (sameState(after, target)) {
       local.remove(id); // both made the same change
       keepLocalStat(working, after);
+      return;
+    }
+    if (base != null && mergeRecord(working, base, after, target)) {
       return;
     }
     // Changed on both sides: this device pushes later, so its version keeps the name; the
@@ -601,24 +652,61 @@ public final class SyncRun {
     return new SnapshotEntry(entry.item(), entry.version(), entry.pathKey(), done.stat());
   }
 
+  /**
+   * A record changed here and in the store: merges the two against {@code base}, the version both
+   * started from ({@link RecordMerge}), writes the result here and leaves it as the local change,
+   * now from the store's version. Where both changed the same property to different results the
+   * store's value is in the result, and this device's whole version is kept in a conflict copy.
+   * Returns false, having changed nothing, for items that are not records and when the local record
+   * changed again since the scan.
+   */
+  private boolean mergeRecord(
+      WorkingState working, SnapshotEntry base, SnapshotEntry after, SnapshotEntry target)
+      throws IOException {
+    Item was = base.item();
+    Item ours = after.item();
+    Item theirs = target.item();
+    if (!was.hasRecord()
+        || !ours.hasRecord()
+        || !theirs.hasRecord()
+        || ours.getKind() != theirs.getKind()
+        || !ours.getRecord().getName().equals(theirs.getRecord().getName())
+        || !was.getRecord().getName().equals(theirs.getRecord().getName())) {
+      return false;
+    }
+    RecordMerge.Result merge =
+        RecordMerge.merge(was.getRecord(), ours.getRecord(), theirs.getRecord());
+    SnapshotEntry merged = entryOf(theirs.toBuilder().setRecord(merge.merged()).build(), null);
+    if (sameState(merged, after)) {
+      merged = after; // the store's changes were made here too
+    } else {
+      ApplyResult result = options.source().put(after, merged.item(), content);
+      if (!(result instanceof ApplyResult.Applied done)) {
+        return false;
+      }
+      merged = withStat(merged, done);
+    }
+    if (sameState(merged, target)) {
+      local.remove(theirs.getId());
+      working.put(merged);
+    } else {
+      local.put(new Pending(target, merged));
+    }
+    if (merge.conflicted()) {
+      recordCopy(working, ours, options.device(), options.clock().millis());
+    }
+    return true;
+  }
+
   /** Writes the store's version of an item as a new item beside the local one. */
   private void conflictCopy(WorkingState working, SnapshotEntry remote, LogHeader header)
       throws IOException {
-    conflicts++;
     Item item = remote.item();
-    for (int attempt = 0; attempt < 100 && item.getPath().isEmpty(); attempt++) {
-      // A record: the copy is a second record with a derived UID.
-      String uid =
-          item.getUid()
-              + "-conflict-"
-              + header.getOriginDevice()
-              + "-"
-              + header.getCreatedMillis()
-              + (attempt == 0 ? "" : "-" + attempt);
-      if (placeCopy(working, item.toBuilder().setId(uid).setUid(uid).build(), null, null)) {
-        return;
-      }
+    if (item.hasRecord()) {
+      recordCopy(working, item, header.getOriginDevice(), header.getCreatedMillis());
+      return;
     }
+    conflicts++;
     for (int attempt = 0; attempt < 100 && !item.getPath().isEmpty(); attempt++) {
       String path =
           ConflictNames.of(
@@ -630,8 +718,35 @@ public final class SyncRun {
     }
     throw new SyncException(
         "no free name for a conflict copy of "
-            + (item.getPath().isEmpty() ? item.getUid() : item.getPath())
+            + item.getPath()
             + "; nothing was committed, sync again after renaming old conflict copies");
+  }
+
+  /**
+   * Writes a version of a record as a second record ({@link RecordConflicts}), with the UID {@code
+   * UID-conflict-DEVICE-MILLIS}: the device whose version it is and when.
+   */
+  private void recordCopy(WorkingState working, Item item, String device, long millis)
+      throws IOException {
+    conflicts++;
+    for (int attempt = 0; attempt < 100; attempt++) {
+      String uid =
+          item.getUid()
+              + "-conflict-"
+              + device
+              + "-"
+              + millis
+              + (attempt == 0 ? "" : "-" + attempt);
+      if (working.byId(uid) == null
+          && local.get(uid) == null
+          && placeCopy(working, RecordConflicts.copy(item, uid), null, null)) {
+        return;
+      }
+    }
+    throw new SyncException(
+        "no free UID for a conflict copy of record "
+            + item.getUid()
+            + "; nothing was committed, sync again after removing old conflict copies");
   }
 
   /** Moves the store's item aside to a conflict name, here and (by a pushed move) everywhere. */

@@ -10,6 +10,7 @@ import dev.deltasync.engine.snapshot.FileStat;
 import dev.deltasync.engine.snapshot.SnapshotEntry;
 import dev.deltasync.engine.store.ChunkId;
 import dev.deltasync.format.v1.ChunkRef;
+import dev.deltasync.format.v1.Component;
 import dev.deltasync.format.v1.DirectoryBody;
 import dev.deltasync.format.v1.FileBody;
 import dev.deltasync.format.v1.Item;
@@ -27,7 +28,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A source over a map in memory: path to file content, or to null for a directory. Path keys are
  * lower case, as on a case-insensitive file system; a file is one chunk; unchanged files are
- * reported from the snapshot, as a folder's stat cache does.
+ * reported from the snapshot, as a folder's stat cache does. Records (contacts, events) are kept by
+ * UID beside the files.
  */
 final class MemorySource implements Source {
   /** What is here: path to content, null for a directory; in scan order. */
@@ -37,8 +39,26 @@ final class MemorySource implements Source {
     items.put(path, content.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** What records are here: UID to record, in scan order. */
+  final Map<String, Item> records = new TreeMap<>();
+
   void directory(String path) {
     items.put(path, null);
+  }
+
+  /** Puts a record of {@code kind} with the UID {@code uid} here. */
+  void record(ItemKind kind, String uid, Component record) {
+    records.put(
+        uid, Item.newBuilder().setKind(kind).setId(uid).setUid(uid).setRecord(record).build());
+  }
+
+  /** The record with this UID; fails when there is none. */
+  Component record(String uid) {
+    Item item = records.get(uid);
+    if (item == null) {
+      throw new AssertionError("no record " + uid + " here; there are " + records.keySet());
+    }
+    return item.getRecord();
   }
 
   @Override
@@ -61,6 +81,11 @@ final class MemorySource implements Source {
       }
       context.found(new SnapshotEntry(item, ItemVersions.of(item), pathKey(path), stat));
     }
+    for (Item record : records.values()) {
+      Item found = record.toBuilder().setId("").build(); // as sources do: the engine knows ids
+      context.found(
+          new SnapshotEntry(found, ItemVersions.of(found), null, stat(record.toByteArray())));
+    }
   }
 
   @Override
@@ -76,6 +101,9 @@ final class MemorySource implements Source {
   @Override
   public ApplyResult put(@Nullable SnapshotEntry expected, Item target, ContentReader content)
       throws java.io.IOException {
+    if (target.hasRecord()) {
+      return putRecord(expected, target);
+    }
     if (expected != null && !expected.item().getPath().equals(target.getPath())) {
       items.remove(expected.item().getPath());
     }
@@ -91,9 +119,30 @@ final class MemorySource implements Source {
     return new ApplyResult.Applied(stat(bytes.toByteArray()));
   }
 
+  private ApplyResult putRecord(@Nullable SnapshotEntry expected, Item target) {
+    Item here = records.get(target.getUid());
+    if (expected == null && here != null && !here.getRecord().equals(target.getRecord())) {
+      return new ApplyResult.LocalChanged(
+          ApplyResult.Reason.PATH_TAKEN, "another record has UID " + target.getUid());
+    }
+    if (expected != null
+        && (here == null || !here.getRecord().equals(expected.item().getRecord()))) {
+      return new ApplyResult.LocalChanged(
+          here == null ? ApplyResult.Reason.MISSING : ApplyResult.Reason.CHANGED,
+          "record " + target.getUid() + " changed here");
+    }
+    Item stored = target.toBuilder().setId(target.getUid()).build();
+    records.put(target.getUid(), stored);
+    return new ApplyResult.Applied(stat(stored.toByteArray()));
+  }
+
   @Override
   public ApplyResult remove(SnapshotEntry expected) {
-    items.remove(expected.item().getPath());
+    if (expected.item().hasRecord()) {
+      records.remove(expected.item().getUid());
+    } else {
+      items.remove(expected.item().getPath());
+    }
     return new ApplyResult.Applied(null);
   }
 
