@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
       JoinCommand.class,
       AddCommand.class,
       SyncCommand.class,
+      WatchCommand.class,
       StatusCommand.class,
       LogCommand.class,
       ConflictsCommand.class,
