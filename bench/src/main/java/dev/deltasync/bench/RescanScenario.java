@@ -418,6 +418,11 @@ public final class RescanScenario {
             }
 
             @Override
+            public void problem(String message) {
+              context.problem(message);
+            }
+
+            @Override
             public void content(ChunkId id, ByteBuffer data) throws IOException {
               context.content(id, data);
             }

@@ -31,6 +31,13 @@ public interface ScanContext {
   void found(SnapshotEntry item) throws IOException;
 
   /**
+   * Reports something the user should know about local data that is not synced, such as a malformed
+   * entry skipped (with file and line) or two entries with one UID. It ends up in the sync's {@link
+   * SyncResult#warnings()}.
+   */
+  void problem(String message);
+
+  /**
    * Offers a chunk of content read while scanning; the engine keeps what the store lacks. The
    * buffer is only valid during the call.
    */

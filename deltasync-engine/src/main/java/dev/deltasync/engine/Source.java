@@ -72,4 +72,16 @@ public interface Source extends Closeable {
    *     not empty counts as changed)
    */
   ApplyResult remove(SnapshotEntry expected) throws IOException;
+
+  /**
+   * Makes every put and remove of this sync durable. The engine calls it once, after the last put
+   * or remove and before it commits the snapshot; a source may hold writes back until then (a
+   * single file holding many records is written once, not once per record), as long as a crash
+   * before the end of {@code flush} leaves the local data as it was before those writes.
+   *
+   * @throws IOException when the writes cannot be made durable, or local data changed under them
+   *     since the scan in a way the source cannot merge: the engine then commits nothing, and the
+   *     next sync starts again from the unchanged snapshot
+   */
+  default void flush() throws IOException {}
 }

@@ -90,6 +90,11 @@ final class LocalScan implements ScanContext {
   }
 
   @Override
+  public void problem(String message) {
+    problems.add(message);
+  }
+
+  @Override
   public void content(ChunkId id, ByteBuffer data) throws IOException {
     uploader.offer(id, data);
   }

@@ -67,6 +67,7 @@ public final class SyncRun {
       working = new WorkingState(options.snapshot(), scratch.working());
       scanAndDiff(working, scratch);
       push(working, scratch);
+      options.source().flush();
       working.commitTo(options.snapshot());
     }
     return new SyncResult(

@@ -160,6 +160,7 @@ public final class ICalSource implements Source {
     index = found;
     for (String problem : problems) {
       LOG.log(Level.WARNING, problem);
+      context.problem(problem);
     }
   }
 

@@ -17,6 +17,7 @@ final class RecordingScan implements ScanContext {
   final boolean firstSync;
   final Map<String, SnapshotEntry> snapshot = new HashMap<>();
   final List<SnapshotEntry> found = new ArrayList<>();
+  final List<String> problems = new ArrayList<>();
 
   RecordingScan(boolean firstSync) {
     this.firstSync = firstSync;
@@ -55,6 +56,11 @@ final class RecordingScan implements ScanContext {
   @Override
   public void found(SnapshotEntry item) {
     found.add(item);
+  }
+
+  @Override
+  public void problem(String message) {
+    problems.add(message);
   }
 
   @Override
