@@ -33,7 +33,9 @@ final class AddCommand implements Callable<Integer> {
   @Option(
       names = "--type",
       paramLabel = "TYPE",
-      description = "folder (vcard and ical come later; default: ${DEFAULT-VALUE})",
+      description =
+          "folder; vcard (contacts: one .vcf file or a directory of them); ical (calendars: one"
+              + " .ics file or a directory of them); default: ${DEFAULT-VALUE}",
       defaultValue = "folder")
   String type = "folder";
 

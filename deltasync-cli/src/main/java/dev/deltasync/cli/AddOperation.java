@@ -40,17 +40,10 @@ final class AddOperation {
   Result execute() throws IOException {
     String type = options.type().toLowerCase(Locale.ROOT);
     switch (type) {
-      case "folder" -> {}
-      case "vcard", "ical" ->
-          throw new UserException(
-              "--type "
-                  + type
-                  + " is not available yet (contacts and calendars come in a later version);"
-                  + " this version syncs folders: --type folder",
-              ErrorHandler.EXIT_BAD_INPUT);
+      case "folder", "vcard", "ical" -> {}
       default ->
           throw new UserException(
-              "--type is folder (vcard and ical come later), not \"" + options.type() + "\"",
+              "--type is folder, vcard or ical, not \"" + options.type() + "\"",
               ErrorHandler.EXIT_BAD_INPUT);
     }
     checkName(options.collection());
@@ -58,12 +51,14 @@ final class AddOperation {
     home.config(); // a home that has not joined: say so, and create nothing
     try (HomeLock lock = HomeLock.acquire(home, "add a collection")) {
       HomeConfig config = home.config();
-      Path path = folder(options.path());
+      Path path = type.equals("folder") ? folder(options.path()) : records(options.path(), type);
       HomeConfig.Binding binding = new HomeConfig.Binding(type, path);
       HomeConfig.Binding existing = config.collections().get(options.collection());
       if (existing != null) {
         if (existing.equals(binding)) {
-          markFolder(path);
+          if (type.equals("folder")) {
+            markFolder(path);
+          }
           return new Result(existing, true);
         }
         throw new UserException(
@@ -87,7 +82,9 @@ final class AddOperation {
                   + "\": bound folders must not nest");
         }
       }
-      markFolder(path);
+      if (type.equals("folder")) {
+        markFolder(path);
+      }
       home.write(config.withCollection(options.collection(), binding));
       return new Result(binding, false);
     }
@@ -109,6 +106,50 @@ final class AddOperation {
       Files.createDirectory(path);
     }
     return path.toRealPath();
+  }
+
+  /**
+   * Where contacts ({@code vcard}) or calendars ({@code ical}) live, absolute: one file ending in
+   * {@code .vcf} or {@code .ics} (created by the first sync that writes into it), or a directory
+   * with one file per item (a "vdir"; created when only its last part is missing).
+   */
+  private static Path records(Path given, String type) throws IOException {
+    String extension = type.equals("vcard") ? ".vcf" : ".ics";
+    Path path = given.toAbsolutePath().normalize();
+    Path parent = path.getParent();
+    if (parent == null || !Files.isDirectory(parent)) {
+      throw new UserException(
+          "path not found: " + path + " (neither it nor its parent directory exists)",
+          ErrorHandler.EXIT_BAD_INPUT);
+    }
+    String name = String.valueOf(path.getFileName()).toLowerCase(Locale.ROOT);
+    if (Files.isDirectory(path)) {
+      return path.toRealPath();
+    }
+    if (Files.exists(path, LinkOption.NOFOLLOW_LINKS) || name.endsWith(extension)) {
+      if (!name.endsWith(extension) || !isFileOrMissing(path)) {
+        throw new UserException(
+            path
+                + " is not a "
+                + extension
+                + " file or a directory: --type "
+                + type
+                + " takes one "
+                + extension
+                + " file, or a directory with one "
+                + extension
+                + " file per item",
+            ErrorHandler.EXIT_BAD_INPUT);
+      }
+      return parent.toRealPath().resolve(path.getFileName());
+    }
+    Files.createDirectory(path);
+    return path.toRealPath();
+  }
+
+  private static boolean isFileOrMissing(Path path) {
+    return !Files.exists(path, LinkOption.NOFOLLOW_LINKS)
+        || Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS);
   }
 
   private static void markFolder(Path folder) throws IOException {

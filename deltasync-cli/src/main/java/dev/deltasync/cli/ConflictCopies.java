@@ -1,9 +1,16 @@
 package dev.deltasync.cli;
 
+import dev.deltasync.engine.snapshot.SnapshotStore;
+import dev.deltasync.format.v1.Component;
+import dev.deltasync.format.v1.Item;
+import dev.deltasync.format.v1.Property;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -20,7 +27,100 @@ final class ConflictCopies {
   private static final Pattern NAME =
       Pattern.compile("^(.+?)\\.conflict-(.+)-(\\d{8}-\\d{6})(-\\d+)?(\\.[^.]*)?$");
 
+  /** A record conflict copy's UID: {@code ORIGINAL-conflict-DEVICE-MILLIS[-N]}. */
+  private static final Pattern RECORD_UID = Pattern.compile("^(.+)-conflict-(.+)-(\\d+)(-\\d+)?$");
+
+  /** The property the engine marks a record conflict copy with; its value is the original UID. */
+  static final String RECORD_MARK = "X-DELTASYNC-CONFLICT";
+
+  private static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
   private ConflictCopies() {}
+
+  /**
+   * The conflict copies of a bound collection: files named as copies in a folder, or, for contacts
+   * and calendars, the records the engine marked {@value #RECORD_MARK} (read from the snapshot of
+   * the last sync, so nothing local is parsed). Then {@link Copy#copy()} reads {@code UID u (name)}
+   * and {@link Copy#original()} {@code UID o}.
+   */
+  static List<Copy> of(Home home, String collection, HomeConfig.Binding binding)
+      throws IOException {
+    if (binding.type().equals("folder")) {
+      return in(binding.path());
+    }
+    List<Copy> copies = new ArrayList<>();
+    Path snapshot = home.snapshotFile(collection);
+    if (!Files.exists(snapshot)) {
+      return copies;
+    }
+    try (SnapshotStore store = SnapshotStore.open(snapshot)) {
+      store.forEach(entry -> {
+        Item item = entry.item();
+        if (!item.hasRecord()) {
+          return;
+        }
+        String original = mark(item.getRecord());
+        if (original == null) {
+          return;
+        }
+        Matcher m = RECORD_UID.matcher(item.getUid());
+        String device = m.matches() ? m.group(2) : "?";
+        String stamp = m.matches() ? stamp(m.group(3)) : "";
+        String label = label(item.getRecord());
+        copies.add(
+            new Copy(
+                "UID " + item.getUid() + (label.isEmpty() ? "" : " (" + label + ")"),
+                "UID " + original,
+                device,
+                stamp));
+      });
+    }
+    copies.sort(Comparator.comparing(Copy::copy));
+    return copies;
+  }
+
+  private static String stamp(String millis) {
+    try {
+      return STAMP.format(Instant.ofEpochMilli(Long.parseLong(millis)));
+    } catch (NumberFormatException | java.time.DateTimeException e) {
+      return "";
+    }
+  }
+
+  /** The original UID from the conflict mark in the record or its events, or null. */
+  private static @Nullable String mark(Component component) {
+    for (Property property : component.getPropertiesList()) {
+      if (property.getName().equalsIgnoreCase(RECORD_MARK)) {
+        return property.getValuesCount() > 0 ? property.getValues(0).getText() : "";
+      }
+    }
+    for (Component sub : component.getComponentsList()) {
+      String found = mark(sub);
+      if (found != null) {
+        return found;
+      }
+    }
+    return null;
+  }
+
+  /** What a person recognises the record by: a contact's FN, an event's SUMMARY. */
+  private static String label(Component component) {
+    for (Property property : component.getPropertiesList()) {
+      if ((property.getName().equalsIgnoreCase("FN")
+              || property.getName().equalsIgnoreCase("SUMMARY"))
+          && property.getValuesCount() > 0) {
+        return property.getValues(0).getText();
+      }
+    }
+    for (Component sub : component.getComponentsList()) {
+      String found = label(sub);
+      if (!found.isEmpty()) {
+        return found;
+      }
+    }
+    return "";
+  }
 
   /**
    * A conflict copy.

@@ -32,13 +32,17 @@ final class ConflictsCommand implements Callable<Integer> {
     HomeConfig config = home.config();
     PrintWriter out = spec.commandLine().getOut();
     int count = 0;
+    boolean recordCopies = false;
     for (Map.Entry<String, HomeConfig.Binding> entry : config.collections().entrySet()) {
-      List<ConflictCopies.Copy> copies = ConflictCopies.in(entry.getValue().path());
+      HomeConfig.Binding binding = entry.getValue();
+      List<ConflictCopies.Copy> copies = ConflictCopies.of(home, entry.getKey(), binding);
+      boolean records = !binding.type().equals("folder");
+      recordCopies |= records && !copies.isEmpty();
       for (ConflictCopies.Copy copy : copies) {
         out.println(
             entry.getKey()
                 + ": "
-                + entry.getValue().path().resolve(copy.copy())
+                + (records ? copy.copy() : binding.path().resolve(copy.copy()))
                 + "  (a version of "
                 + copy.original()
                 + " from device "
@@ -57,6 +61,14 @@ final class ConflictsCommand implements Callable<Integer> {
             + (count == 1 ? " conflict copy" : " conflict copies")
             + ". To resolve: keep the version you want under the original name (move the copy over"
             + " it, or merge by hand), delete the other file, then run 'deltasync sync'.");
+    if (recordCopies) {
+      out.println(
+          "A contact or event copy (marked "
+              + ConflictCopies.RECORD_MARK
+              + ") holds the other device's version of what both changed: copy what you want"
+              + " from it into the original with your address book or calendar, delete the copy,"
+              + " then sync.");
+    }
     return 0;
   }
 }

@@ -55,10 +55,12 @@ final class StatusOperation {
           new CollectionStatus(
               name,
               entry.getValue(),
-              Files.isDirectory(folder),
+              entry.getValue().type().equals("folder")
+                  ? Files.isDirectory(folder)
+                  : Files.exists(folder),
               cursor(home.snapshotFile(name)),
               LastSync.read(home, name),
-              ConflictCopies.in(folder)));
+              ConflictCopies.of(home, name, entry.getValue())));
     }
     return new Result(config, statuses);
   }

@@ -1,11 +1,18 @@
 package dev.deltasync.cli;
 
+import dev.deltasync.engine.Source;
 import dev.deltasync.engine.SyncOperation;
 import dev.deltasync.engine.SyncOptions;
 import dev.deltasync.engine.SyncResult;
 import dev.deltasync.engine.snapshot.SnapshotStore;
 import dev.deltasync.engine.store.LogStore;
+import dev.deltasync.format.ChangeLog;
+import dev.deltasync.format.ChangeLogReader;
+import dev.deltasync.format.v1.Change;
+import dev.deltasync.format.v1.ItemKind;
 import dev.deltasync.sources.folder.FolderSource;
+import dev.deltasync.sources.ical.ICalSource;
+import dev.deltasync.sources.vcard.VCardSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One two-way sync of every (or the named) collection of a home, one after the other, with the
@@ -68,7 +76,9 @@ final class SyncCollectionsOperation {
       Map<String, SyncResult> results = new LinkedHashMap<>();
       for (String name : names) {
         HomeConfig.Binding binding = Objects.requireNonNull(config.collections().get(name));
-        checkFolder(name, binding.path());
+        if (binding.type().equals("folder")) {
+          checkFolder(name, binding.path());
+        }
         SyncResult result =
             access.underLease(name, store -> syncOne(home, config, name, binding, store));
         LastSync.write(home, name, result);
@@ -83,12 +93,75 @@ final class SyncCollectionsOperation {
       throws IOException {
     Files.createDirectories(home.collectionDir(name));
     try (SnapshotStore snapshot = SnapshotStore.open(home.snapshotFile(name));
-        FolderSource source = FolderSource.open(binding.path())) {
+        Source source = openSource(binding)) {
+      if (snapshot.cursor() == 0) {
+        checkKinds(name, binding, store);
+      }
       SyncOptions sync =
           SyncOptions.of(config.user(), config.device(), name, source, snapshot, store)
               .withAllowMassDelete(options.allowMassDelete());
       return new SyncOperation(sync).execute();
     }
+  }
+
+  /** The source for a binding's type. */
+  static Source openSource(HomeConfig.Binding binding) throws IOException {
+    return switch (binding.type()) {
+      case "vcard" -> VCardSource.open(binding.path());
+      case "ical" -> ICalSource.open(binding.path());
+      default -> FolderSource.open(binding.path());
+    };
+  }
+
+  /**
+   * Before a collection's first sync here: what the store holds must be what this binding's type
+   * can keep, or a folder would receive contacts (or a calendar file folders). The first log tells.
+   */
+  private static void checkKinds(String name, HomeConfig.Binding binding, LogStore store)
+      throws IOException {
+    if (store.head(name) == 0) {
+      return;
+    }
+    ChangeLog first = ChangeLogReader.decode(store.read(name, 1));
+    for (Change change : first.changes()) {
+      String kept = typeOf(change.getKind());
+      if (kept != null && !kept.equals(binding.type())) {
+        throw new UserException(
+            "collection \""
+                + name
+                + "\" holds "
+                + describe(kept)
+                + " (device "
+                + first.header().getOriginDevice()
+                + " bound it with --type "
+                + kept
+                + "), but it is bound here as --type "
+                + binding.type()
+                + ": bind it again with 'deltasync add "
+                + name
+                + " PATH --type "
+                + kept
+                + "' in a new home, or use another collection name. Nothing was changed.",
+            ErrorHandler.EXIT_BAD_INPUT);
+      }
+    }
+  }
+
+  private static @Nullable String typeOf(ItemKind kind) {
+    return switch (kind) {
+      case KIND_FILE, KIND_DIRECTORY, KIND_SYMLINK -> "folder";
+      case KIND_CONTACT -> "vcard";
+      case KIND_EVENT, KIND_TODO -> "ical";
+      default -> null;
+    };
+  }
+
+  private static String describe(String type) {
+    return switch (type) {
+      case "vcard" -> "contacts";
+      case "ical" -> "calendar entries";
+      default -> "files and folders";
+    };
   }
 
   private List<String> selected(HomeConfig config) {

@@ -93,12 +93,34 @@ class CommandArgumentsTest {
   }
 
   @Test
-  void onlyFoldersCanBeBoundToday() throws Exception {
+  void typesAreFolderVcardOrIcalAndTheirPathsAreChecked() throws Exception {
     Path store = Files.createDirectory(dir.resolve("store"));
     assertThat(run("--home", home(), "join", store.toString(), "--device", "a")).isZero();
-    assertThat(run("--home", home(), "add", "docs", dir.resolve("f").toString(), "--type", "ical"))
-        .isEqualTo(2);
-    assertThat(err.toString()).contains("--type ical is not available yet");
+    Path text = Files.writeString(dir.resolve("notes.txt"), "not a calendar");
+    assertThat(run("--home", home(), "add", "cal", text.toString(), "--type", "ical")).isEqualTo(2);
+    assertThat(err.toString()).contains("is not a .ics file or a directory");
+    assertThat(
+            run(
+                "--home",
+                home(),
+                "add",
+                "cal",
+                dir.resolve("cal.ics").toString(),
+                "--type",
+                "ical"))
+        .isZero();
+    assertThat(
+            run(
+                "--home",
+                home(),
+                "add",
+                "people",
+                dir.resolve("people").toString(),
+                "--type",
+                "vcard"))
+        .isZero();
+    assertThat(dir.resolve("people")).isDirectory(); // a vdir, created
+    assertThat(dir.resolve("cal.ics")).doesNotExist(); // created by the first sync that writes
     assertThat(run("--home", home(), "add", "docs", dir.resolve("f").toString(), "--type", "zip"))
         .isEqualTo(2);
     assertThat(err.toString()).contains("--type is folder");

@@ -304,11 +304,11 @@ class DeviceSyncIT {
             Map.of("DELTASYNC_HOME", home.toString()),
             "add",
             "contacts",
-            base.toString(),
+            Files.writeString(base.resolve("contacts.txt"), "not contacts").toString(),
             "--type",
             "vcard");
     assertThat(vcard.exit()).isNotZero();
-    assertThat(vcard.stderr()).contains("not available yet");
+    assertThat(vcard.stderr()).contains("is not a .vcf file or a directory");
 
     // A server that cannot be reached at sync time: one line, non-zero, nothing changed here.
     Path folder = base.resolve("frank-folder");
