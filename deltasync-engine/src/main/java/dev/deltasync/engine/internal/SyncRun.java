@@ -556,6 +556,7 @@ public final class SyncRun {
     ApplyResult result = options.source().put(base, target.item(), content);
     if (result instanceof ApplyResult.Applied done) {
       setState(working, id, withStat(target, done));
+      keepDirectoriesAbove(working, target.item());
       applied++;
       return;
     }
@@ -570,6 +571,27 @@ public final class SyncRun {
       }
       case PATH_TAKEN -> moveAside(working, target, header, base);
       case CHANGED -> conflictCopy(working, target, header); // the local edit keeps the item
+    }
+  }
+
+  /**
+   * An item written into a directory deleted here brings the directory back (an edit beats a
+   * concurrent delete): the source made it again to hold the item, so the directory's pending
+   * delete, and that of every directory above, is dropped. Left pending, it would be pushed while
+   * the directory holds the item, and the directory would stop being an item everywhere.
+   */
+  private void keepDirectoriesAbove(WorkingState working, Item written) throws IOException {
+    String path = written.getPath();
+    for (int slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/', slash - 1)) {
+      SnapshotEntry directory =
+          working.byPathKey(options.source().pathKey(path.substring(0, slash)));
+      if (directory == null || directory.item().getKind() != ItemKind.KIND_DIRECTORY) {
+        continue;
+      }
+      Pending pending = local.get(directory.item().getId());
+      if (pending != null && pending.after() == null) {
+        local.remove(directory.item().getId());
+      }
     }
   }
 
@@ -808,6 +830,7 @@ public final class SyncRun {
       return false;
     }
     local.put(new Pending(storeState, withStat(entry, done)));
+    keepDirectoriesAbove(working, copy);
     conflictCopies.add(copy.getPath().isEmpty() ? copy.getUid() : copy.getPath());
     return true;
   }

@@ -98,15 +98,6 @@ class FolderSyncSimulationTest {
   private static final String CRASH_RECOVERY = "recovery from a crash after remote changes applied";
 
   /**
-   * A remote change writes an item into a directory this device deleted: the source makes the
-   * directory again for it, but the local delete of the directory stays pending, so it is pushed
-   * while items are in it (and the directory stops being an item everywhere), or, deleted on both
-   * sides, it is forgotten while it exists here; either way the next scan adds it as new.
-   */
-  private static final String DELETED_DIRECTORY_REFILLED =
-      "a remote item placed in a locally deleted directory does not cancel its delete";
-
-  /**
    * Seeds where something deleted comes back because of engine issues that this simulation found
    * and that are not fixed yet (the fixes belong in {@code SyncRun}). Only their "deletes stick"
    * check is skipped; remove a seed once its issue is fixed.
@@ -116,10 +107,7 @@ class FolderSyncSimulationTest {
           87L, CRASH_RECOVERY,
           102L, CRASH_RECOVERY,
           366L, CRASH_RECOVERY,
-          552L, CRASH_RECOVERY,
-          153L, DELETED_DIRECTORY_REFILLED,
-          212L, DELETED_DIRECTORY_REFILLED,
-          358L, DELETED_DIRECTORY_REFILLED);
+          552L, CRASH_RECOVERY);
 
   static final class Simulation {
     private static final String[] NAMES = {"a.txt", "b.txt", "c.md", "Notes", "x.bin"};
