@@ -115,7 +115,7 @@ final class CalendarEdit {
     }
   }
 
-  private static @Nullable String tzidOf(Component zone) {
+  static @Nullable String tzidOf(Component zone) {
     for (Property property : zone.getPropertiesList()) {
       if (property.getName().equals("TZID") && property.getValuesCount() > 0) {
         return property.getValues(0).getText();

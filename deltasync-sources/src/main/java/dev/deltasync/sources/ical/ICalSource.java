@@ -38,6 +38,11 @@ import org.jspecify.annotations.Nullable;
  * skipped, and never seen as deleted: the snapshot's version is reported in their place. The rules
  * are in {@code docs/icalendar.md}.
  *
+ * <p>In a single file, {@link #put} and {@link #remove} change nothing on disk: they work on the
+ * file as the scan read it plus the changes so far ({@link CalendarBatch}), each costing the size
+ * of its item, and {@link #flush} writes the file once. {@link #close} without flush writes
+ * nothing. A vdir writes one small file per put or remove at once.
+ *
  * <p>Stat cache: an item's {@link dev.deltasync.engine.snapshot.FileStat} is the fingerprint of its
  * raw text ({@link Fingerprints}); an item whose text has the fingerprint of its snapshot entry is
  * reported from the snapshot without being parsed.
@@ -61,8 +66,11 @@ public final class ICalSource implements Source {
   /** The layout of each file as last read or written here. */
   private final Map<Path, CalendarText> layouts = new HashMap<>();
 
-  /** The file of each UID; null until the first scan or lookup. */
+  /** The file of each UID; null until the first scan or lookup. Vdir mode only. */
   private @Nullable Map<String, Path> index;
+
+  /** Single-file mode: the puts and removes since the last scan, written by {@link #flush}. */
+  private @Nullable CalendarBatch batch;
 
   private final List<String> problems = new ArrayList<>();
 
@@ -115,6 +123,7 @@ public final class ICalSource implements Source {
   @Override
   public void scan(ScanContext context) throws IOException {
     problems.clear();
+    batch = null; // a new sync: what the last one did not flush is dropped
     if (!Files.exists(target)) {
       if (!context.firstSync()) {
         throw new IOException(
@@ -125,6 +134,9 @@ public final class ICalSource implements Source {
                 + " an existing file or directory.");
       }
       index = new HashMap<>();
+      if (singleFile) {
+        batch = new CalendarBatch(CalendarText.parse(target, new byte[0]), false);
+      }
       return; // a first sync: created when the first item is written
     }
     if (singleFile == Files.isDirectory(target)) {
@@ -139,6 +151,9 @@ public final class ICalSource implements Source {
       CalendarText text = load(file);
       if (text == null) {
         continue;
+      }
+      if (singleFile) {
+        batch = new CalendarBatch(text, true);
       }
       problems.addAll(text.problems);
       for (CalendarText.ItemText item : text.items.values()) {
@@ -221,12 +236,12 @@ public final class ICalSource implements Source {
         return changed(here);
       }
     }
+    if (singleFile) {
+      return new ApplyResult.Applied(batch().put(uid, target.getRecord()));
+    }
     CalendarText text;
     if (here != null) {
       text = here.text;
-    } else if (singleFile) {
-      CalendarText existing = load(this.target);
-      text = existing != null ? existing : CalendarText.parse(this.target, new byte[0]);
     } else {
       text = CalendarText.parse(newFile(uid), new byte[0]);
     }
@@ -252,9 +267,13 @@ public final class ICalSource implements Source {
     if (!matches(here, expected)) {
       return changed(here);
     }
+    if (singleFile) {
+      batch().remove(uid);
+      return new ApplyResult.Applied(null);
+    }
     byte[] updated = CalendarEdit.apply(here.text, here.item, null, uid);
     CalendarText after = CalendarText.parse(here.text.file, updated);
-    if (!singleFile && !after.holdsComponents()) {
+    if (!after.holdsComponents()) {
       SafeFiles.delete(here.text.file);
       layouts.remove(here.text.file);
     } else {
@@ -265,8 +284,62 @@ public final class ICalSource implements Source {
     return new ApplyResult.Applied(null);
   }
 
+  /**
+   * Single-file mode: writes every put and remove since the scan into the file, in one crash-safe
+   * write (temporary file, fsync, rename). Nothing happens when there were none, or when they leave
+   * the file as it was.
+   *
+   * @throws IOException when the file is no longer the bytes the scan read (another program changed
+   *     it): nothing is written, and the next sync reads it again; or when it cannot be written,
+   *     which leaves it as it was
+   */
   @Override
-  public void close() {}
+  public void flush() throws IOException {
+    CalendarBatch pending = batch;
+    if (pending == null || !pending.changed()) {
+      return;
+    }
+    byte[] onDisk;
+    try {
+      onDisk = Files.readAllBytes(target);
+    } catch (NoSuchFileException e) {
+      onDisk = null;
+    }
+    boolean unchanged =
+        pending.existed
+            ? onDisk != null && Arrays.equals(onDisk, pending.base.bytes)
+            : onDisk == null;
+    if (!unchanged) {
+      throw new IOException(
+          "the calendar " + target + " changed while syncing; nothing was written, sync again");
+    }
+    byte[] updated = pending.bytes();
+    batch = null;
+    if (!Arrays.equals(updated, pending.base.bytes)) {
+      SafeFiles.write(target, updated);
+      remember(target, updated);
+    }
+  }
+
+  /** Drops what was put or removed since the last flush: nothing of it is written. */
+  @Override
+  public void close() {
+    batch = null;
+  }
+
+  /** The changes of this sync to the single file, begun on the file as it is when none were. */
+  private CalendarBatch batch() throws IOException {
+    CalendarBatch current = batch;
+    if (current == null) {
+      CalendarText text = load(target);
+      current =
+          text != null
+              ? new CalendarBatch(text, true)
+              : new CalendarBatch(CalendarText.parse(target, new byte[0]), false);
+      batch = current;
+    }
+    return current;
+  }
 
   private static void checkWritable(Item target) throws IOException {
     if (target.getUid().isEmpty()
@@ -306,14 +379,18 @@ public final class ICalSource implements Source {
     }
   }
 
-  /** An item where it is now. */
-  private record Located(CalendarText text, CalendarText.ItemText item) {}
+  /** An item where it is now: its text and its blocks there. */
+  record Located(CalendarText text, CalendarText.ItemText item) {}
 
   /**
-   * Finds the item with {@code uid}, reading its file again. On a miss, {@code search} reads every
-   * file again (the item may have moved to another file of the vdir).
+   * Finds the item with {@code uid}: in a single file, as the changes of this sync left it; in a
+   * vdir, reading its file again, and on a miss with {@code search} every file again (the item may
+   * have moved to another file).
    */
   private @Nullable Located locate(String uid, boolean search) throws IOException {
+    if (singleFile) {
+      return batch().find(uid);
+    }
     Path file = index().get(uid);
     if (file != null) {
       CalendarText text = load(file);
@@ -322,7 +399,7 @@ public final class ICalSource implements Source {
         return new Located(text, item);
       }
     }
-    if (!search && !singleFile) {
+    if (!search) {
       return null;
     }
     index = null;

@@ -1,8 +1,10 @@
 package dev.deltasync.sources.ical;
 
+import dev.deltasync.format.v1.Component;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -52,5 +54,17 @@ final class Corpus {
       Files.write(dir.resolve(name), bytes("vdir/" + name));
     }
     return dir;
+  }
+
+  /** The record of the one item in {@code components}: its VTIMEZONEs and VEVENTs as text. */
+  static Component record(String components) {
+    CalendarText text =
+        CalendarText.parse(Path.of("record.ics"), components.getBytes(StandardCharsets.UTF_8));
+    CalendarText.ItemText item = text.items.values().iterator().next();
+    try {
+      return RecordReader.read(text, item);
+    } catch (RecordReader.MalformedItemException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
   }
 }

@@ -73,6 +73,7 @@ class ICalSourceTest {
         assertThat(source.put(null, entry.item(), NO_CONTENT))
             .isInstanceOf(ApplyResult.Applied.class);
       }
+      source.flush();
     }
     assertThat(read(single)).startsWith("BEGIN:VCALENDAR\r\n").endsWith("END:VCALENDAR\r\n");
     try (ICalSource source = ICalSource.open(single)) {
@@ -132,6 +133,8 @@ class ICalSourceTest {
       ApplyResult result =
           source.put(holidays, withSummary(holidays.item(), "Osterferien NRW 2026"), NO_CONTENT);
       assertThat(result).isInstanceOf(ApplyResult.Applied.class);
+      assertThat(read(file)).isEqualTo(before); // written at flush
+      source.flush();
       String after = read(file);
       int start = before.indexOf("BEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20260330");
       int end = before.indexOf("END:VEVENT\r\n", start) + "END:VEVENT\r\n".length();
@@ -205,6 +208,7 @@ class ICalSourceTest {
                   NO_CONTENT))
           .isInstanceOf(ApplyResult.LocalChanged.class);
       assertThat(source.remove(synced)).isInstanceOf(ApplyResult.LocalChanged.class);
+      source.flush();
       assertThat(read(file))
           .contains(
               "UID:broken@corpus.example\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260402T100000Z\r\nthis line is not a property\r\nSUMMARY:Broken\r\n")
@@ -241,6 +245,7 @@ class ICalSourceTest {
       SnapshotEntry scanned = RecordingScan.scan(source).entry("utc-only@corpus.example");
       Files.writeString(file, read(file).replace("SUMMARY:In UTC", "SUMMARY:Edited here"));
       byte[] edited = Files.readAllBytes(file);
+      source.scan(new RecordingScan(false)); // the edit is local; the engine's entry is stale
       ApplyResult put =
           source.put(scanned, withSummary(scanned.item(), "Edited there"), NO_CONTENT);
       assertThat(put).isInstanceOf(ApplyResult.LocalChanged.class);
@@ -251,6 +256,7 @@ class ICalSourceTest {
               new ApplyResult.LocalChanged(
                   ApplyResult.Reason.PATH_TAKEN,
                   "an event or to-do with UID utc-only@corpus.example exists already in " + file));
+      source.flush();
       assertThat(Files.readAllBytes(file)).isEqualTo(edited);
     }
   }
@@ -262,10 +268,12 @@ class ICalSourceTest {
       RecordingScan scan = RecordingScan.scan(source);
       assertThat(source.remove(scan.entry("tokyo-sydney-call@corpus.example")))
           .isEqualTo(new ApplyResult.Applied(null));
+      source.flush();
       String after = read(file);
       assertThat(after).doesNotContain("TZID:Australia/Sydney").contains("TZID:Asia/Tokyo");
       assertThat(source.remove(scan.entry("standup-2026@corpus.example")))
           .isInstanceOf(ApplyResult.Applied.class);
+      source.flush();
       assertThat(read(file)).doesNotContain("TZID:Asia/Tokyo").doesNotContain("America/New_York");
       assertThat(source.remove(scan.entry("standup-2026@corpus.example")))
           .isEqualTo(new ApplyResult.Applied(null));
@@ -304,6 +312,7 @@ class ICalSourceTest {
     }
     try (ICalSource source = ICalSource.open(file)) {
       source.put(null, milk.item(), NO_CONTENT);
+      source.flush();
       assertThat(RecordingScan.scan(source).records())
           .isEqualTo(Map.of("buy-milk@corpus.example", milk.item().getRecord()));
     }
