@@ -93,15 +93,18 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# As ./deltasync runs it: with a class-data archive (made by the first run) for a faster start.
+CDS="-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$W/deltasync.jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
+
 ds() {
   # shellcheck disable=SC2086 # DELTASYNC_JAVA_OPTS is a list of options
-  "$JAVA_HOME/bin/java" ${DELTASYNC_JAVA_OPTS-} --enable-native-access=ALL-UNNAMED \
+  "$JAVA_HOME/bin/java" $CDS ${DELTASYNC_JAVA_OPTS-} --enable-native-access=ALL-UNNAMED \
     -jar "$W/deltasync.jar" "$@"
 }
 # The same as a process of its own (exec), so that $! of `ds_exec ... &` is the JVM itself.
 ds_exec() {
   # shellcheck disable=SC2086
-  exec "$JAVA_HOME/bin/java" ${DELTASYNC_JAVA_OPTS-} --enable-native-access=ALL-UNNAMED \
+  exec "$JAVA_HOME/bin/java" $CDS ${DELTASYNC_JAVA_OPTS-} --enable-native-access=ALL-UNNAMED \
     -jar "$W/deltasync.jar" "$@"
 }
 
