@@ -149,12 +149,15 @@ class RecordSyncIT {
     Files.writeString(v30, Files.readString(v30).replace("Ann Archer", "Ann B. Archer"));
     Files.writeString(v40, Files.readString(v40).replace("Ann Archer", "Ann C. Archer"));
     rounds(List.of(b, c, a));
-    String winner = text(vdir).contains("FN:Ann B. Archer") ? "Ann B. Archer" : "Ann C. Archer";
+    String winner = fullName(text(vdir), "ann-1");
+    assertThat(winner).isIn("Ann B. Archer", "Ann C. Archer");
     String loser = winner.equals("Ann B. Archer") ? "Ann C. Archer" : "Ann B. Archer";
     for (Path where : List.of(vdir, v30, v40)) {
       String text = text(where);
-      assertThat(text).as("%s", where).contains(winner).contains(loser);
-      assertThat(text).as("%s", where).contains("X-DELTASYNC-CONFLICT");
+      assertThat(fullName(text, "ann-1")).as("the same winner in %s", where).isEqualTo(winner);
+      String copy = contact(text, "ann-1-conflict-");
+      assertThat(copy).as("the copy in %s", where).contains("FN:" + loser);
+      assertThat(copy).contains("X-DELTASYNC-CONFLICT:ann-1");
     }
     assertThat(a.command("conflicts").succeeded().stdout())
         .contains("people: UID ann-1-conflict-")
@@ -225,6 +228,30 @@ class RecordSyncIT {
     for (Device device : devices.subList(0, devices.size() - 1)) {
       device.sync();
     }
+  }
+
+  /** The one vCard in {@code text} whose UID starts with {@code uid} (exactly it, unless "-"). */
+  private static String contact(String text, String uid) {
+    List<String> found = new ArrayList<>();
+    for (String card : text.split("BEGIN:VCARD")) {
+      for (String line : card.split("\r\n")) {
+        if (line.startsWith("UID:")
+            && (uid.endsWith("-") ? line.startsWith("UID:" + uid) : line.equals("UID:" + uid))) {
+          found.add(card);
+        }
+      }
+    }
+    assertThat(found).as("one contact with UID %s in %s", uid, text).hasSize(1);
+    return found.get(0);
+  }
+
+  private static String fullName(String text, String uid) {
+    for (String line : contact(text, uid).split("\r\n")) {
+      if (line.startsWith("FN:")) {
+        return line.substring(3);
+      }
+    }
+    throw new AssertionError("no FN in contact " + uid);
   }
 
   /** The text of a .vcf/.ics file, or of every file in a directory of them. */

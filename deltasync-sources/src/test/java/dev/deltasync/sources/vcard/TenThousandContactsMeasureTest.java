@@ -80,6 +80,7 @@ class TenThousandContactsMeasureTest {
       SyncResult second = device.sync();
       long secondMillis = (System.nanoTime() - start) / 1_000_000;
       assertThat(second.sent()).isEqualTo(10);
+      assertThat(second.bytesUp()).as("the change log of 10 phone edits").isLessThan(5 * 1024);
 
       System.out.printf(
           "vcard measure: file %d KiB; scan of 10,000 contacts %d ms; first sync %d ms, %d KiB up;"
