@@ -23,6 +23,7 @@ import java.util.function.Supplier;
  *     refuses it
  * @param allowMassDelete lift the safeguard for this sync
  * @param maxChangesPerLog the most changes one pushed log holds; more are sent in several logs
+ * @param progress hears how far the sync has come ({@link SyncProgress#NONE} by default)
  */
 public record SyncOptions(
     String user,
@@ -35,7 +36,8 @@ public record SyncOptions(
     Supplier<String> newIds,
     double maxDeleteShare,
     boolean allowMassDelete,
-    int maxChangesPerLog) {
+    int maxChangesPerLog,
+    SyncProgress progress) {
   /** The share of a collection a sync may delete unless told otherwise: half. */
   public static final double DEFAULT_MAX_DELETE_SHARE = 0.5;
 
@@ -56,7 +58,38 @@ public record SyncOptions(
     }
   }
 
-  /** Options with the defaults: system clock, random ids, 50% delete safeguard. */
+  /** Options that report no progress. */
+  public SyncOptions(
+      String user,
+      String device,
+      String collection,
+      Source source,
+      SnapshotStore snapshot,
+      LogStore store,
+      Clock clock,
+      Supplier<String> newIds,
+      double maxDeleteShare,
+      boolean allowMassDelete,
+      int maxChangesPerLog) {
+    this(
+        user,
+        device,
+        collection,
+        source,
+        snapshot,
+        store,
+        clock,
+        newIds,
+        maxDeleteShare,
+        allowMassDelete,
+        maxChangesPerLog,
+        SyncProgress.NONE);
+  }
+
+  /**
+   * Options with the defaults: system clock, random ids, 50% delete safeguard, no progress
+   * reported.
+   */
   public static SyncOptions of(
       String user,
       String device,
@@ -98,6 +131,10 @@ public record SyncOptions(
     return edit(b -> b.maxChangesPerLog = value);
   }
 
+  public SyncOptions withProgress(SyncProgress value) {
+    return edit(b -> b.progress = value);
+  }
+
   private SyncOptions edit(Consumer<Tuning> change) {
     Tuning tuning = new Tuning(this);
     change.accept(tuning);
@@ -112,7 +149,8 @@ public record SyncOptions(
         tuning.newIds,
         tuning.maxDeleteShare,
         tuning.allowMassDelete,
-        tuning.maxChangesPerLog);
+        tuning.maxChangesPerLog,
+        tuning.progress);
   }
 
   /** The fields the {@code with...} methods change, copied from options to be changed. */
@@ -122,6 +160,7 @@ public record SyncOptions(
     double maxDeleteShare;
     boolean allowMassDelete;
     int maxChangesPerLog;
+    SyncProgress progress;
 
     Tuning(SyncOptions options) {
       clock = options.clock;
@@ -129,6 +168,7 @@ public record SyncOptions(
       maxDeleteShare = options.maxDeleteShare;
       allowMassDelete = options.allowMassDelete;
       maxChangesPerLog = options.maxChangesPerLog;
+      progress = options.progress;
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.deltasync.engine.internal;
 
+import dev.deltasync.engine.SyncProgress;
 import dev.deltasync.engine.store.ChunkId;
 import dev.deltasync.engine.store.LogStore;
 import dev.deltasync.engine.store.StoredChunk;
@@ -20,12 +21,14 @@ final class ContentUploader {
   static final int PACK_BYTES = 4 * 1024 * 1024;
 
   private final LogStore store;
+  private final SyncProgress progress;
   private final Map<ChunkId, byte[]> pending = new LinkedHashMap<>();
   private int pendingBytes;
   private long bytesUp;
 
-  ContentUploader(LogStore store) {
+  ContentUploader(LogStore store, SyncProgress progress) {
     this.store = store;
+    this.progress = progress;
   }
 
   void offer(ChunkId id, ByteBuffer data) throws IOException {
@@ -56,6 +59,8 @@ final class ContentUploader {
     }
     if (!pack.isEmpty()) {
       store.putPack(pack);
+      progress.advance(
+          SyncProgress.Phase.UPLOAD, 0, pack.stream().mapToLong(c -> c.data().length).sum());
     }
     pending.clear();
     pendingBytes = 0;

@@ -1,6 +1,7 @@
 package dev.deltasync.engine.internal;
 
 import dev.deltasync.engine.ScanContext;
+import dev.deltasync.engine.SyncProgress;
 import dev.deltasync.engine.snapshot.SnapshotEntry;
 import dev.deltasync.engine.snapshot.SnapshotStore;
 import dev.deltasync.engine.store.ChunkId;
@@ -32,15 +33,18 @@ final class LocalScan implements ScanContext {
   private final SnapshotStore snapshot;
   private final ContentUploader uploader;
   private final Differ differ;
+  private final SyncProgress progress;
   private final SeenItems keys = new SeenItems();
   private final List<String> problems = new ArrayList<>();
   private @Nullable String lastKey;
   private @Nullable SnapshotEntry lastEntry;
 
-  LocalScan(SnapshotStore snapshot, ContentUploader uploader, Differ differ) {
+  LocalScan(
+      SnapshotStore snapshot, ContentUploader uploader, Differ differ, SyncProgress progress) {
     this.snapshot = snapshot;
     this.uploader = uploader;
     this.differ = differ;
+    this.progress = progress;
   }
 
   @Override
@@ -62,6 +66,7 @@ final class LocalScan implements ScanContext {
 
   @Override
   public void found(SnapshotEntry item) throws IOException {
+    progress.advance(SyncProgress.Phase.SCAN, 1, 0);
     String key = scanKey(item);
     SnapshotEntry before;
     if (item.pathKey() == null) {
@@ -96,6 +101,7 @@ final class LocalScan implements ScanContext {
 
   @Override
   public void content(ChunkId id, ByteBuffer data) throws IOException {
+    progress.advance(SyncProgress.Phase.SCAN, 0, data.remaining());
     uploader.offer(id, data);
   }
 

@@ -5,6 +5,8 @@ import dev.deltasync.engine.ApplyResult;
 import dev.deltasync.engine.ItemVersions;
 import dev.deltasync.engine.SyncException;
 import dev.deltasync.engine.SyncOptions;
+import dev.deltasync.engine.SyncProgress;
+import dev.deltasync.engine.SyncProgress.Phase;
 import dev.deltasync.engine.SyncResult;
 import dev.deltasync.engine.snapshot.Scratch;
 import dev.deltasync.engine.snapshot.SnapshotEntry;
@@ -56,8 +58,8 @@ public final class SyncRun {
 
   public SyncRun(SyncOptions options) {
     this.options = options;
-    this.uploader = new ContentUploader(options.store());
-    this.content = new StoreContent(options.store());
+    this.uploader = new ContentUploader(options.store(), options.progress());
+    this.content = new StoreContent(options.store(), options.progress());
     this.local = new LocalChanges(options.snapshot());
   }
 
@@ -65,10 +67,19 @@ public final class SyncRun {
     WorkingState working;
     try (Scratch scratch = options.snapshot().openScratch()) {
       working = new WorkingState(options.snapshot(), scratch.working());
+      SyncProgress progress = options.progress();
+      progress.start(Phase.SCAN, -1, -1);
+      progress.start(Phase.UPLOAD, -1, -1);
       scanAndDiff(working, scratch);
+      progress.end(Phase.SCAN);
+      progress.start(Phase.DOWNLOAD, -1, -1);
+      progress.start(Phase.APPLY, -1, -1);
       push(working, scratch);
       options.source().flush();
       working.commitTo(options.snapshot());
+      progress.end(Phase.DOWNLOAD);
+      progress.end(Phase.APPLY);
+      progress.end(Phase.UPLOAD);
     }
     return new SyncResult(
         sent,
@@ -91,7 +102,7 @@ public final class SyncRun {
     ScanDiff diff =
         new ScanDiff(
             options.snapshot(), scratch.scan(), options.source(), options.newIds(), local, working);
-    LocalScan scan = new LocalScan(options.snapshot(), uploader, diff);
+    LocalScan scan = new LocalScan(options.snapshot(), uploader, diff, options.progress());
     options
         .snapshot()
         .inTransaction(() -> {
@@ -186,6 +197,7 @@ public final class SyncRun {
       }
       logBytesUp += encoded.length;
       sent += batch.size();
+      options.progress().advance(Phase.UPLOAD, batch.size(), encoded.length);
       options
           .snapshot()
           .inTransaction(() -> {
@@ -296,6 +308,7 @@ public final class SyncRun {
       for (LogEntry entry : entries) {
         byte[] bytes = options.store().read(options.collection(), entry.sequence());
         logBytesDown += bytes.length;
+        options.progress().advance(Phase.DOWNLOAD, 1, bytes.length);
         ChangeLog log;
         try {
           log = ChangeLogReader.decode(bytes);
@@ -319,6 +332,7 @@ public final class SyncRun {
             .inTransaction(() -> {
               for (Change change : freesBeforeTakes(log.changes(), working)) {
                 reconcile(working, change, own, log.header());
+                options.progress().advance(Phase.APPLY, 1, 0);
               }
             });
         working.cursor(entry.sequence());
@@ -561,15 +575,25 @@ public final class SyncRun {
       return;
     }
     ApplyResult.LocalChanged changed = (ApplyResult.LocalChanged) result;
+    boolean record = target.item().hasRecord(); // no path to move aside: a copy with its own UID
     switch (changed.reason()) {
       case MISSING -> {
         if (base != null) {
           placeRemote(working, id, null, target, header); // gone here: it comes back
+        } else if (record) {
+          conflictCopy(working, target, header);
         } else {
           moveAside(working, target, header, null);
         }
       }
-      case PATH_TAKEN -> moveAside(working, target, header, base);
+      case PATH_TAKEN -> {
+        // A local record that holds the UID but is not synced (a malformed entry) stays as it is.
+        if (record) {
+          conflictCopy(working, target, header);
+        } else {
+          moveAside(working, target, header, base);
+        }
+      }
       case CHANGED -> conflictCopy(working, target, header); // the local edit keeps the item
     }
   }
@@ -700,6 +724,11 @@ public final class SyncRun {
     RecordMerge.Result merge =
         RecordMerge.merge(was.getRecord(), ours.getRecord(), theirs.getRecord());
     SnapshotEntry merged = entryOf(theirs.toBuilder().setRecord(merge.merged()).build(), null);
+    if (merge.conflicted()) {
+      // The local version is kept in its copy before the merged record replaces it, so a crash
+      // or a failed write between the two loses nothing.
+      recordCopy(working, ours, options.device(), options.clock().millis());
+    }
     if (sameState(merged, after)) {
       merged = after; // the store's changes were made here too
     } else {
@@ -714,9 +743,6 @@ public final class SyncRun {
       working.put(merged);
     } else {
       local.put(new Pending(target, merged));
-    }
-    if (merge.conflicted()) {
-      recordCopy(working, ours, options.device(), options.clock().millis());
     }
     return true;
   }

@@ -181,12 +181,12 @@ public final class VCardSource implements Source {
       try {
         ParsedContact parsed = parse(file, entry, text);
         String uid = parsed.uid() != null ? parsed.uid() : derivedUid(text, derived);
+        Component record = parsed.record();
+        if (parsed.version() != null && parsed.version().old() && previous.isPresent()) {
+          record = Old21Losses.restore(record, previous.get().item().getRecord());
+        }
         Item item =
-            Item.newBuilder()
-                .setKind(ItemKind.KIND_CONTACT)
-                .setUid(uid)
-                .setRecord(parsed.record())
-                .build();
+            Item.newBuilder().setKind(ItemKind.KIND_CONTACT).setUid(uid).setRecord(record).build();
         report(
             context,
             new SnapshotEntry(item, ItemVersions.of(item), null, fingerprint),
