@@ -3,6 +3,7 @@ package dev.deltasync.cli;
 import dev.deltasync.engine.Source;
 import dev.deltasync.engine.SyncOperation;
 import dev.deltasync.engine.SyncOptions;
+import dev.deltasync.engine.SyncProgress;
 import dev.deltasync.engine.SyncResult;
 import dev.deltasync.engine.snapshot.SnapshotStore;
 import dev.deltasync.engine.store.LogStore;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,8 +35,18 @@ final class SyncCollectionsOperation {
    * @param home the device's home
    * @param collections the collections to sync; empty for all
    * @param allowMassDelete lift the engine's delete safeguard
+   * @param progress the listener for each collection's sync, by its name
    */
-  record Options(Home home, List<String> collections, boolean allowMassDelete) {}
+  record Options(
+      Home home,
+      List<String> collections,
+      boolean allowMassDelete,
+      Function<String, SyncProgress> progress) {
+    /** Options that report no progress. */
+    Options(Home home, List<String> collections, boolean allowMassDelete) {
+      this(home, collections, allowMassDelete, name -> SyncProgress.NONE);
+    }
+  }
 
   /**
    * @param collections what each sync did, in the order synced
@@ -99,7 +111,8 @@ final class SyncCollectionsOperation {
       }
       SyncOptions sync =
           SyncOptions.of(config.user(), config.device(), name, source, snapshot, store)
-              .withAllowMassDelete(options.allowMassDelete());
+              .withAllowMassDelete(options.allowMassDelete())
+              .withProgress(options.progress().apply(name));
       return new SyncOperation(sync).execute();
     }
   }

@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
     description = {
       "One two-way sync of every (or the named) collection: local changes go to the store, the"
           + " other devices' changes come here; a file changed on two devices keeps both versions"
-          + " (a conflict copy beside it). Exit code 0 when done."
+          + " (a conflict copy beside it). Exit code 0 when done. Progress goes to stderr: a bar"
+          + " on a terminal, a line per phase otherwise."
     })
 final class SyncCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -44,15 +45,25 @@ final class SyncCommand implements Callable<Integer> {
       description = "sync even when more than half of a collection's items were deleted")
   boolean allowMassDelete;
 
+  @Option(
+      names = "--quiet",
+      description =
+          "print errors and warnings only: no progress (on stderr) and no summary (on stdout)")
+  boolean quiet;
+
   @Override
   public Integer call() throws IOException {
     Home home = parent == null ? Home.resolve(null) : parent.home();
-    SyncCollectionsOperation.Result result =
-        new SyncCollectionsOperation(
-                new SyncCollectionsOperation.Options(home, collections, allowMassDelete))
-            .execute();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    SyncCollectionsOperation.Result result;
+    try (Progress progress = Progress.toStderr(err, quiet)) {
+      result =
+          new SyncCollectionsOperation(
+                  new SyncCollectionsOperation.Options(
+                      home, collections, allowMassDelete, progress::collection))
+              .execute();
+    }
     for (Map.Entry<String, SyncResult> entry : result.collections().entrySet()) {
       for (String warning : entry.getValue().warnings()) {
         err.println("sync: " + entry.getKey() + ": " + warning);
@@ -61,6 +72,9 @@ final class SyncCommand implements Callable<Integer> {
     err.flush();
     if (json) {
       out.println(JSON.writeValueAsString(toJson(result)));
+      return 0;
+    }
+    if (quiet) {
       return 0;
     }
     for (Map.Entry<String, SyncResult> entry : result.collections().entrySet()) {
