@@ -2,6 +2,7 @@ package dev.deltasync.engine;
 
 import dev.deltasync.engine.snapshot.SnapshotEntry;
 import dev.deltasync.format.v1.Item;
+import dev.deltasync.format.v1.ItemKind;
 import java.io.Closeable;
 import java.io.IOException;
 import org.jspecify.annotations.Nullable;
@@ -39,6 +40,15 @@ public interface Source extends Closeable {
    */
   default boolean ignores(String path, boolean directory) throws IOException {
     return false;
+  }
+
+  /**
+   * Whether this source can keep items of this kind (a folder keeps files, directories and links;
+   * an address book contacts). The engine refuses a log holding another kind before applying any of
+   * it: the collection is bound as different types on different devices.
+   */
+  default boolean keeps(ItemKind kind) {
+    return true;
   }
 
   /**

@@ -689,7 +689,7 @@ class BadInputTest {
           assertThat(reply.headers().map().toString()).doesNotContain(secret);
         }
       }
-      List<String> lines = logs.lines();
+      List<String> lines = logs.awaitLines(replies.size());
       assertThat(lines)
           .as("the access log saw the requests")
           .hasSizeGreaterThanOrEqualTo(replies.size());

@@ -22,7 +22,11 @@ final class LogCapture implements AutoCloseable {
   /** Each event as one line: logger, message, key-value pairs, exception with its stack. */
   List<String> lines() {
     List<String> lines = new ArrayList<>();
-    for (ILoggingEvent event : List.copyOf(appender.list)) {
+    List<ILoggingEvent> events;
+    synchronized (appender) { // AppenderBase appends under this lock
+      events = List.copyOf(appender.list);
+    }
+    for (ILoggingEvent event : events) {
       StringBuilder line =
           new StringBuilder(event.getLoggerName()).append(' ').append(event.getFormattedMessage());
       if (event.getKeyValuePairs() != null) {
@@ -34,6 +38,20 @@ final class LogCapture implements AutoCloseable {
         line.append(' ').append(ThrowableProxyUtil.asString(event.getThrowableProxy()));
       }
       lines.add(line.toString());
+    }
+    return lines;
+  }
+
+  /**
+   * The lines once there are at least {@code count}, waiting up to 10 s: a request's access-log
+   * line is written after its answer, so a client can have the answer before the line exists.
+   */
+  List<String> awaitLines(int count) throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    List<String> lines = lines();
+    while (lines.size() < count && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+      lines = lines();
     }
     return lines;
   }

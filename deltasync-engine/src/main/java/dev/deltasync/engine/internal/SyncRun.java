@@ -324,6 +324,7 @@ public final class SyncRun {
         }
         boolean own = pushedLogs.contains(log.header().getLogId());
         if (!own) {
+          refuseForeignKinds(entry.sequence(), log);
           refuseHostile(entry.sequence(), log);
         }
         refuseUnfitRecordEdits(entry.sequence(), log, working);
@@ -338,6 +339,43 @@ public final class SyncRun {
         working.cursor(entry.sequence());
       }
     }
+  }
+
+  /**
+   * Refuses a log whose items this collection's source cannot keep (contacts arriving in a folder,
+   * files in an address book), before anything of it is applied.
+   */
+  private void refuseForeignKinds(long sequence, ChangeLog log) throws SyncException {
+    for (int i = 0; i < log.changes().size(); i++) {
+      ItemKind kind = log.changes().get(i).getKind();
+      if (kind != ItemKind.ITEM_KIND_UNSPECIFIED && !options.source().keeps(kind)) {
+        throw new SyncException(
+            "log "
+                + sequence
+                + " of collection '"
+                + options.collection()
+                + "' from device '"
+                + log.header().getOriginDevice()
+                + "' holds "
+                + describe(kind)
+                + ", which this device's binding of the collection cannot keep: the collection is"
+                + " bound as different types on different devices. Nothing of it was applied."
+                + " Bind it here with the type the other devices use (deltasync add COLLECTION"
+                + " PATH --type folder|vcard|ical, in a new home), or use another collection name"
+                + " for this data.");
+      }
+    }
+  }
+
+  private static String describe(ItemKind kind) {
+    return switch (kind) {
+      case KIND_CONTACT -> "contacts";
+      case KIND_EVENT -> "calendar events";
+      case KIND_TODO -> "to-dos";
+      case KIND_DIRECTORY -> "directories";
+      case KIND_SYMLINK -> "symbolic links";
+      default -> "files";
+    };
   }
 
   /** Checks every path of a log before any of it is applied; one bad path refuses it whole. */

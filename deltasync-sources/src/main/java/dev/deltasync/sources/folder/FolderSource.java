@@ -10,6 +10,7 @@ import dev.deltasync.engine.snapshot.FileStat;
 import dev.deltasync.engine.snapshot.SnapshotEntry;
 import dev.deltasync.format.ItemPaths;
 import dev.deltasync.format.v1.Item;
+import dev.deltasync.format.v1.ItemKind;
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
@@ -84,6 +85,13 @@ public final class FolderSource implements Source {
 
   public Path root() {
     return root;
+  }
+
+  @Override
+  public boolean keeps(ItemKind kind) {
+    return kind == ItemKind.KIND_FILE
+        || kind == ItemKind.KIND_DIRECTORY
+        || kind == ItemKind.KIND_SYMLINK;
   }
 
   @Override

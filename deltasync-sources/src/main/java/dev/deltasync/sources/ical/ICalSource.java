@@ -111,6 +111,11 @@ public final class ICalSource implements Source {
   }
 
   @Override
+  public boolean keeps(ItemKind kind) {
+    return kind == ItemKind.KIND_EVENT || kind == ItemKind.KIND_TODO;
+  }
+
+  @Override
   public String pathKey(String path) {
     return path;
   }

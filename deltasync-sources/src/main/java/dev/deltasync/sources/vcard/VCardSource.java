@@ -555,6 +555,11 @@ public final class VCardSource implements Source {
   // Paths: records have none.
 
   @Override
+  public boolean keeps(ItemKind kind) {
+    return kind == ItemKind.KIND_CONTACT;
+  }
+
+  @Override
   public String pathKey(String path) {
     return path;
   }
