@@ -423,6 +423,11 @@ public final class RescanScenario {
             }
 
             @Override
+            public void holdDeletes(String why) {
+              context.holdDeletes(why);
+            }
+
+            @Override
             public void content(ChunkId id, ByteBuffer data) throws IOException {
               context.content(id, data);
             }

@@ -38,6 +38,14 @@ public interface ScanContext {
   void problem(String message);
 
   /**
+   * Says that some local data could not be read well enough to know which items it holds (an entry
+   * without a readable identity), so an item not found by this scan may still be there: the engine
+   * infers no delete from this scan (items not found stay as they were, everywhere), and reports
+   * {@code why} among the sync's warnings. Moves and every other change are still sent.
+   */
+  void holdDeletes(String why);
+
+  /**
    * Offers a chunk of content read while scanning; the engine keeps what the store lacks. The
    * buffer is only valid during the call.
    */

@@ -36,6 +36,7 @@ final class LocalScan implements ScanContext {
   private final SyncProgress progress;
   private final SeenItems keys = new SeenItems();
   private final List<String> problems = new ArrayList<>();
+  private boolean deletesHeld;
   private @Nullable String lastKey;
   private @Nullable SnapshotEntry lastEntry;
 
@@ -97,6 +98,17 @@ final class LocalScan implements ScanContext {
   @Override
   public void problem(String message) {
     problems.add(message);
+  }
+
+  @Override
+  public void holdDeletes(String why) {
+    deletesHeld = true;
+    problems.add(why + "; no delete is sent from this device until it is fixed");
+  }
+
+  /** Whether the source asked that no delete be inferred from this scan. */
+  boolean deletesHeld() {
+    return deletesHeld;
   }
 
   @Override

@@ -73,7 +73,7 @@ final class ScanDiff implements LocalScan.Differ {
    * content of a missing one are moves of it, the other new ones adds, the other missing ones
    * deletes.
    */
-  void finish() throws IOException {
+  void finish(boolean deletesHeld) throws IOException {
     if (seen.size() != snapshot.size()) { // else every item was seen: nothing is missing
       snapshot.forEach(entry -> {
         if (!seen.contains(entry.item().getId()) && !ignored(entry.item())) {
@@ -91,7 +91,9 @@ final class ScanDiff implements LocalScan.Differ {
         local.put(new Pending(null, withId(now, id)));
       }
     });
-    scan.forEachMissingNotMoved(id -> local.put(new Pending(missing(id), null)));
+    if (!deletesHeld) { // else what was not found may be what could not be read: it stays
+      scan.forEachMissingNotMoved(id -> local.put(new Pending(missing(id), null)));
+    }
     scan.clear();
   }
 

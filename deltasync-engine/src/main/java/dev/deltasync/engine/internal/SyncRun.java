@@ -109,7 +109,7 @@ public final class SyncRun {
           options.source().scan(scan);
           uploader.flush();
           warnings.addAll(scan.problems());
-          diff.finish();
+          diff.finish(scan.deletesHeld());
         });
   }
 

@@ -115,6 +115,9 @@ final class CalendarText {
   /** What cannot be synced in this file, each with file and line. */
   final List<String> problems = new ArrayList<>();
 
+  /** Events and to-dos in the file without a UID (not synced). */
+  int withoutUid;
+
   private CalendarText(
       Path file, byte[] bytes, List<Line> lines, List<Block> blocks, int insertAt) {
     this.file = file;
@@ -368,6 +371,7 @@ final class CalendarText {
       int lineNumber = lines.get(block.firstLine).number();
       String uid = block.uid;
       if (uid == null || uid.isEmpty()) {
+        withoutUid++;
         problems.add(
             where(lineNumber)
                 + ": a "

@@ -152,6 +152,7 @@ public final class ICalSource implements Source {
               + " when the source was opened and is not one now; nothing was changed");
     }
     Map<String, Path> found = new HashMap<>();
+    int withoutUid = 0;
     for (Path file : files()) {
       CalendarText text = load(file);
       if (text == null) {
@@ -161,6 +162,7 @@ public final class ICalSource implements Source {
         batch = new CalendarBatch(text, true);
       }
       problems.addAll(text.problems);
+      withoutUid += text.withoutUid;
       for (CalendarText.ItemText item : text.items.values()) {
         Path other = found.putIfAbsent(item.uid, file);
         if (other != null) {
@@ -178,6 +180,15 @@ public final class ICalSource implements Source {
       }
     }
     index = found;
+    if (withoutUid > 0 && !context.firstSync()) {
+      // One of them may be an item synced before whose UID line broke: nothing missing may
+      // become a delete.
+      context.holdDeletes(
+          withoutUid
+              + " event(s) or to-do(s) in "
+              + target
+              + " have no UID, so no item missing from this scan is taken for deleted");
+    }
     for (String problem : problems) {
       LOG.log(Level.WARNING, problem);
       context.problem(problem);

@@ -215,10 +215,11 @@ public final class VCardSource implements Source {
               context,
               e.getMessage() + "; skipped (it has no UID); it is not synced until it is fixed");
         } else {
-          throw new IOException(
+          // It may be a known contact whose UID line broke: nothing missing may become a delete.
+          context.holdDeletes(
               e.getMessage()
-                  + ", and it has no UID to tell which contact it is, so a sync could take it"
-                  + " for a deleted one. Fix or remove it, then sync again; nothing was synced.");
+                  + "; skipped, and it has no UID to tell which contact it is, so no contact"
+                  + " missing from this scan is taken for deleted");
         }
       }
     }

@@ -18,6 +18,7 @@ final class RecordingScan implements ScanContext {
   final Map<String, SnapshotEntry> snapshot = new HashMap<>();
   final List<SnapshotEntry> found = new ArrayList<>();
   final List<String> problems = new ArrayList<>();
+  boolean deletesHeld;
 
   RecordingScan(boolean firstSync) {
     this.firstSync = firstSync;
@@ -61,6 +62,12 @@ final class RecordingScan implements ScanContext {
   @Override
   public void problem(String message) {
     problems.add(message);
+  }
+
+  @Override
+  public void holdDeletes(String why) {
+    deletesHeld = true;
+    problems.add(why);
   }
 
   @Override

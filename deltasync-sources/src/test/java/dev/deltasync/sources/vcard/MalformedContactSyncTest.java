@@ -51,4 +51,43 @@ class MalformedContactSyncTest {
       assertThat(Files.readString(fileA, StandardCharsets.UTF_8)).contains("FN:Xavier Good");
     }
   }
+
+  @Test
+  void anEntryWhoseUidBrokeHoldsBackDeletesUntilItIsFixed() throws IOException {
+    String three =
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:p-1\r\nFN:Pat\r\nEND:VCARD\r\n"
+            + "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:q-2\r\nFN:Quinn\r\nEND:VCARD\r\n"
+            + "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:r-3\r\nFN:Robin\r\nEND:VCARD\r\n";
+    Path fileA = Files.writeString(base.resolve("a.vcf"), three, StandardCharsets.UTF_8);
+    Path fileB = base.resolve("b.vcf");
+    Path storeDir = base.resolve("store");
+    try (DirectoryLogStore storeA = DirectoryLogStore.open(storeDir, "alice");
+        DirectoryLogStore storeB = DirectoryLogStore.open(storeDir, "alice")) {
+      ContactDevice a = new ContactDevice("a", base, fileA, storeA);
+      ContactDevice b = new ContactDevice("b", base, fileB, storeB);
+      Files.createDirectories(a.home);
+      Files.createDirectories(b.home);
+      a.sync();
+      b.sync();
+
+      // On a, q-2's UID line breaks (no colon: the entry is malformed and has no UID), and r-3
+      // is deleted at the same time.
+      String broken =
+          "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:p-1\r\nFN:Pat\r\nEND:VCARD\r\n"
+              + "BEGIN:VCARD\r\nVERSION:3.0\r\nUID q-2\r\nFN:Quinn\r\nEND:VCARD\r\n";
+      Files.writeString(fileA, broken, StandardCharsets.UTF_8);
+      SyncResult held = a.sync();
+      assertThat(held.sent()).isZero();
+      assertThat(held.warnings())
+          .anySatisfy(w -> assertThat(w).contains("a.vcf:").contains("no delete is sent"));
+      b.sync();
+      assertThat(b.contacts()).containsKeys("p-1", "q-2", "r-3"); // nothing deleted elsewhere
+
+      // Fixed: q-2 is itself again, and the delete of r-3 goes out.
+      Files.writeString(fileA, broken.replace("UID q-2", "UID:q-2"), StandardCharsets.UTF_8);
+      assertThat(a.sync().sent()).isEqualTo(1);
+      b.sync();
+      assertThat(b.contacts()).containsOnlyKeys("p-1", "q-2");
+    }
+  }
 }

@@ -15,6 +15,7 @@ final class RecordingScan implements ScanContext {
   final Map<String, SnapshotEntry> snapshot = new HashMap<>();
   final List<SnapshotEntry> found = new ArrayList<>();
   final List<String> problems = new ArrayList<>();
+  boolean deletesHeld;
   private final boolean first;
 
   RecordingScan(boolean first) {
@@ -60,6 +61,12 @@ final class RecordingScan implements ScanContext {
   @Override
   public void problem(String message) {
     problems.add(message);
+  }
+
+  @Override
+  public void holdDeletes(String why) {
+    deletesHeld = true;
+    problems.add(why);
   }
 
   @Override

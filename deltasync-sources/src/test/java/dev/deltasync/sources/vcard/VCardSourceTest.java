@@ -288,7 +288,7 @@ class VCardSourceTest {
   }
 
   @Test
-  void aMalformedContactWithoutUidStopsALaterScanWithFileAndLine() throws IOException {
+  void aMalformedContactWithoutUidHoldsBackDeletesOnALaterScanWithFileAndLine() throws IOException {
     Path file = dir.resolve("broken.vcf");
     Files.writeString(
         file,
@@ -299,10 +299,13 @@ class VCardSourceTest {
     RecordingScan first = scan(source, new RecordingScan(true));
     assertThat(first.found).extracting(e -> e.item().getUid()).containsExactly("fine");
     assertThat(source.warnings()).singleElement().asString().contains(file + ":9:");
-    assertThatThrownBy(() -> source.scan(first.next()))
-        .isInstanceOf(IOException.class)
-        .hasMessageContaining(file + ":9:")
-        .hasMessageContaining("no UID");
+    assertThat(first.deletesHeld).isFalse(); // a first sync has nothing to delete
+
+    RecordingScan later = scan(source, first.next());
+    assertThat(later.found).extracting(e -> e.item().getUid()).containsExactly("fine");
+    assertThat(later.deletesHeld).isTrue();
+    assertThat(later.problems)
+        .anySatisfy(p -> assertThat(p).contains(file + ":9:").contains("no UID"));
   }
 
   @Test
