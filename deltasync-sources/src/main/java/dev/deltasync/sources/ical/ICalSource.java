@@ -9,6 +9,7 @@ import dev.deltasync.engine.snapshot.SnapshotEntry;
 import dev.deltasync.format.v1.Component;
 import dev.deltasync.format.v1.Item;
 import dev.deltasync.format.v1.ItemKind;
+import dev.deltasync.sources.records.SafeFiles;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.DirectoryStream;
@@ -263,7 +264,7 @@ public final class ICalSource implements Source {
     }
     byte[] updated =
         CalendarEdit.apply(text, here == null ? null : here.item, target.getRecord(), uid);
-    SafeFiles.write(text.file, updated);
+    SafeFiles.replace(text.file, updated);
     CalendarText written = remember(text.file, updated);
     CalendarText.ItemText item = written.items.get(uid);
     if (item == null) {
@@ -293,7 +294,7 @@ public final class ICalSource implements Source {
       SafeFiles.delete(here.text.file);
       layouts.remove(here.text.file);
     } else {
-      SafeFiles.write(here.text.file, updated);
+      SafeFiles.replace(here.text.file, updated);
       layouts.put(here.text.file, after);
     }
     index().remove(uid);
@@ -332,7 +333,7 @@ public final class ICalSource implements Source {
     byte[] updated = pending.bytes();
     batch = null;
     if (!Arrays.equals(updated, pending.base.bytes)) {
-      SafeFiles.write(target, updated);
+      SafeFiles.replace(target, updated);
       remember(target, updated);
     }
   }

@@ -1,5 +1,6 @@
 package dev.deltasync.sources.vcard;
 
+import dev.deltasync.sources.records.SafeFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

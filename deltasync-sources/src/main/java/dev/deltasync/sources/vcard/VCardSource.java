@@ -12,6 +12,7 @@ import dev.deltasync.format.v1.Item;
 import dev.deltasync.format.v1.ItemKind;
 import dev.deltasync.format.v1.Property;
 import dev.deltasync.format.v1.Value;
+import dev.deltasync.sources.records.SafeFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;

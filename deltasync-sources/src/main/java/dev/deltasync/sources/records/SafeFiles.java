@@ -1,4 +1,4 @@
-package dev.deltasync.sources.vcard;
+package dev.deltasync.sources.records;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -16,21 +16,22 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Writes .vcf files so that a crash leaves either the old or the new content: a temporary file in
- * the same directory, fsync, a check that the file still holds what was read, an atomic rename,
- * fsync of the directory.
+ * Writes the files of the record sources (.vcf, .ics) so that a crash leaves either the old or the
+ * new content: a temporary file in the same directory, fsync, (for a conditional write, a check
+ * that the file still holds what was read), an atomic rename, fsync of the directory.
  */
-final class SafeFiles {
+public final class SafeFiles {
   private SafeFiles() {}
 
   /** Names of temporary files; a vdir scan skips them (they start with a dot). */
-  static final String TEMP_PREFIX = ".deltasync-tmp-";
+  public static final String TEMP_PREFIX = ".deltasync-tmp-";
 
   /**
    * Makes {@code content} the content of {@code file} if the file still holds {@code expected}
    * (null: if it does not exist). Returns false, changing nothing, when it does not.
    */
-  static boolean write(Path file, byte @Nullable [] expected, byte[] content) throws IOException {
+  public static boolean write(Path file, byte @Nullable [] expected, byte[] content)
+      throws IOException {
     Path dir = file.toAbsolutePath().getParent();
     if (dir == null) {
       throw new IOException(file + " is not a file in a directory");
@@ -38,14 +39,7 @@ final class SafeFiles {
     Files.createDirectories(dir);
     Path temp = dir.resolve(TEMP_PREFIX + UUID.randomUUID());
     try {
-      try (FileChannel out =
-          FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        ByteBuffer buffer = ByteBuffer.wrap(content);
-        while (buffer.hasRemaining()) {
-          out.write(buffer);
-        }
-        out.force(true);
-      }
+      writeSynced(temp, content);
       if (expected == null) {
         return publishNew(temp, file);
       }
@@ -65,14 +59,61 @@ final class SafeFiles {
     }
   }
 
+  /**
+   * Makes {@code content} the content of {@code file}, whatever it holds now (the caller checked);
+   * a missing directory is created.
+   */
+  public static void replace(Path file, byte[] content) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    if (dir == null) {
+      throw new IOException(file + " is not a file in a directory");
+    }
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectories(dir);
+      syncDirectory(dir.getParent());
+    }
+    Path temp = dir.resolve(TEMP_PREFIX + UUID.randomUUID());
+    try {
+      writeSynced(temp, content);
+      if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+        keepPermissions(file, temp);
+      }
+      try {
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+      }
+      syncDirectory(dir);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  /** Deletes {@code file}, if it is there. */
+  public static void delete(Path file) throws IOException {
+    Files.deleteIfExists(file);
+    syncDirectory(file.toAbsolutePath().getParent());
+  }
+
   /** Deletes {@code file} if it still holds {@code expected}; false when it does not. */
-  static boolean delete(Path file, byte[] expected) throws IOException {
+  public static boolean delete(Path file, byte[] expected) throws IOException {
     if (!holds(file, expected)) {
       return false;
     }
     Files.deleteIfExists(file);
     syncDirectory(file.toAbsolutePath().getParent());
     return true;
+  }
+
+  private static void writeSynced(Path temp, byte[] content) throws IOException {
+    try (FileChannel out =
+        FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      ByteBuffer buffer = ByteBuffer.wrap(content);
+      while (buffer.hasRemaining()) {
+        out.write(buffer);
+      }
+      out.force(true);
+    }
   }
 
   private static boolean holds(Path file, byte[] expected) throws IOException {
@@ -108,7 +149,7 @@ final class SafeFiles {
     }
   }
 
-  static void syncDirectory(@Nullable Path dir) {
+  public static void syncDirectory(@Nullable Path dir) {
     if (dir == null) {
       return;
     }

@@ -1,0 +1,5 @@
+/** What the record sources (contacts, calendars) share: crash-safe writes of their files. */
+@NullMarked
+package dev.deltasync.sources.records;
+
+import org.jspecify.annotations.NullMarked;
