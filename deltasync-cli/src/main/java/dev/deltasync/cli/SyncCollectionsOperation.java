@@ -178,18 +178,28 @@ final class SyncCollectionsOperation {
   }
 
   private List<String> selected(HomeConfig config) {
+    return select(config, options.home(), options.collections(), "");
+  }
+
+  /**
+   * The collections a command works on: those asked for, in order and without repeats, or every
+   * bound one when none was named. A name not bound here, or a home with none, is a clear error.
+   *
+   * @param then what the user does after adding one, for the message ("" or ", then watch")
+   */
+  static List<String> select(HomeConfig config, Home home, List<String> asked, String then) {
     if (config.collections().isEmpty()) {
       throw new UserException(
           "no collection is bound in "
-              + options.home().dir()
-              + ": add one with 'deltasync add"
-              + " COLLECTION PATH'");
+              + home.dir()
+              + ": add one with 'deltasync add COLLECTION PATH'"
+              + then);
     }
-    if (options.collections().isEmpty()) {
+    if (asked.isEmpty()) {
       return List.copyOf(config.collections().keySet());
     }
     List<String> names = new ArrayList<>();
-    for (String name : options.collections()) {
+    for (String name : asked) {
       if (!config.collections().containsKey(name)) {
         throw new UserException(
             "no collection \""

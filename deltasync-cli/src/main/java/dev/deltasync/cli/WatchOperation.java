@@ -326,30 +326,7 @@ final class WatchOperation {
   }
 
   private List<String> selected(HomeConfig config) {
-    if (config.collections().isEmpty()) {
-      throw new UserException(
-          "no collection is bound in "
-              + options.home().dir()
-              + ": add one with 'deltasync add COLLECTION PATH', then watch");
-    }
-    if (options.collections().isEmpty()) {
-      return List.copyOf(config.collections().keySet());
-    }
-    Set<String> names = new LinkedHashSet<>();
-    for (String name : options.collections()) {
-      if (!config.collections().containsKey(name)) {
-        throw new UserException(
-            "no collection \""
-                + name
-                + "\" is bound on this device (bound: "
-                + String.join(", ", config.collections().keySet())
-                + "); add it with 'deltasync add "
-                + name
-                + " PATH'",
-            ErrorHandler.EXIT_BAD_INPUT);
-      }
-      names.add(name);
-    }
-    return List.copyOf(names);
+    return SyncCollectionsOperation.select(
+        config, options.home(), options.collections(), ", then watch");
   }
 }
