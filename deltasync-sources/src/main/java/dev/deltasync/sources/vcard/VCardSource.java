@@ -181,7 +181,10 @@ public final class VCardSource implements Source {
       }
       try {
         ParsedContact parsed = parse(file, entry, text);
-        String uid = parsed.uid() != null ? parsed.uid() : derivedUid(text, derived);
+        String uid =
+            parsed.uid() != null
+                ? parsed.uid()
+                : derivedUid(parsed.record().toByteArray(), derived);
         Component record = parsed.record();
         if (parsed.version() != null && parsed.version().old() && previous.isPresent()) {
           record = Old21Losses.restore(record, previous.get().item().getRecord());
@@ -283,7 +286,10 @@ public final class VCardSource implements Source {
       if (parsed.uid() != null) {
         continue;
       }
-      byte[] withUid = ContactFile.withUid(text, derivedUid(text, derived));
+      // From the universal record, not the text: the same contact without a UID, exported in
+      // another vCard version or with other line ends on another device, gets the same UID.
+      byte[] withUid =
+          ContactFile.withUid(text, derivedUid(parsed.record().toByteArray(), derived));
       EntryText moved =
           new EntryText(entry.start() + shift, entry.end() + shift, entry.line(), true);
       rewritten = ContactFile.of(contacts.path, rewritten).replace(moved, withUid);
@@ -305,6 +311,7 @@ public final class VCardSource implements Source {
     return ContactFile.of(contacts.path, rewritten);
   }
 
+  /** A name-based UUID of {@code text} (a record's bytes), another one for a repeat. */
   private static String derivedUid(byte[] text, Set<String> derived) {
     String uid = UUID.nameUUIDFromBytes(text).toString();
     for (int n = 2; !derived.add(uid); n++) {

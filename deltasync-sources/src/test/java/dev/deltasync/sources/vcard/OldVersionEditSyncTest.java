@@ -48,4 +48,24 @@ class OldVersionEditSyncTest {
       assertThat(back).contains("FN:Gina G. Geo").contains("GEO=\"geo:12.3,4.5\"");
     }
   }
+
+  @Test
+  void theSameContactWithoutUidGetsTheSameUidIn21And30() throws IOException {
+    Path v21 =
+        Files.writeString(
+            base.resolve("old.vcf"),
+            "BEGIN:VCARD\r\nVERSION:2.1\r\nN:Lee;Sam\r\nFN:Sam Lee\r\nTEL;HOME:+1 555 0123\r\n"
+                + "END:VCARD\r\n");
+    Path v30 =
+        Files.writeString(
+            base.resolve("new.vcf"),
+            "BEGIN:VCARD\nVERSION:3.0\nN:Lee;Sam\nFN:Sam Lee\nTEL;TYPE=home:+1 555 0123\nEND:VCARD\n");
+    RecordingScan old = new RecordingScan(true);
+    VCardSource.open(v21).scan(old);
+    RecordingScan current = new RecordingScan(true);
+    VCardSource.open(v30).scan(current);
+    assertThat(old.found).hasSize(1);
+    assertThat(current.found).hasSize(1);
+    assertThat(old.found.get(0).item().getUid()).isEqualTo(current.found.get(0).item().getUid());
+  }
 }
