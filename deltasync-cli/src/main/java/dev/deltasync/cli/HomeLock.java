@@ -59,10 +59,15 @@ final class HomeLock implements AutoCloseable {
               + doing
               + " at the same time. Wait for it to finish and try again.");
     }
-    channel.truncate(0);
-    channel.write(
-        ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)),
-        0);
+    try {
+      channel.truncate(0);
+      channel.write(
+          ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)),
+          0);
+    } catch (IOException | RuntimeException e) {
+      channel.close(); // releases the lock: a lock we cannot record must not stay held
+      throw e;
+    }
     return new HomeLock(channel, lock);
   }
 

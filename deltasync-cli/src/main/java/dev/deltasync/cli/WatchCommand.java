@@ -47,9 +47,11 @@ final class WatchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if (rescanSeconds < 1) {
+    if (rescanSeconds < 1 || rescanSeconds > 366L * 24 * 3600) {
       throw new UserException(
-          "--rescan-seconds must be at least 1, not " + rescanSeconds + " (default 300)",
+          "--rescan-seconds must be from 1 to a year (31622400), not "
+              + rescanSeconds
+              + " (default 300)",
           ErrorHandler.EXIT_BAD_INPUT);
     }
     Home home = parent == null ? Home.resolve(null) : parent.home();
@@ -77,8 +79,9 @@ final class WatchCommand implements Callable<Integer> {
    * The shutdown hook: on SIGTERM or SIGINT, stops the watcher, lets a running sync finish (or
    * abandons it after {@link #STOP_GRACE}: a sync that stops half-way is resumed by the next one)
    * and ends the process with exit code 0 — the JVM would otherwise exit with 143 or 130, which
-   * service managers count as a failure. The home's lock and the lease are released by then: they
-   * are held during a sync only.
+   * service managers count as a failure. The home's lock is released by then (the process ends);
+   * the server lease of a sync that was abandoned is not released, and lapses after its TTL (the
+   * next sync of this device takes it over at once; another device waits for the TTL).
    */
   private static void stopOnSignal(WatchOperation watch, PrintWriter err) {
     if (watch.finished()) {

@@ -70,7 +70,7 @@ class DeviceCrashIT {
           syncB.waitFor(120, TimeUnit.SECONDS);
           syncMillis = (System.nanoTime() - start) / 1_000_000;
         } else {
-          Thread.sleep(100 + random.nextLong(Math.max(200, syncMillis)));
+          Thread.sleep(50 + random.nextLong(Math.max(200, syncMillis * 4 / 5)));
           int which = random.nextInt(3); // 0: laptop, 1: desktop, 2: both
           if (which != 1) {
             kills += kill(syncA);
@@ -97,6 +97,7 @@ class DeviceCrashIT {
       expected.putAll(modelB);
       assertThat(files(a.folder(), "")).as("seed %d: laptop converged", seed).isEqualTo(expected);
       assertThat(files(b.folder(), "")).as("seed %d: desktop converged", seed).isEqualTo(expected);
+      assertThat(kills).as("seed %d: syncs killed while running", seed).isPositive();
       System.out.printf(
           "DeviceCrashIT seed %d: %d rounds, %d syncs killed (a sync took %d ms), %d files"
               + " converged%n",

@@ -21,6 +21,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -321,8 +322,12 @@ class ServerCrashIT {
       command.add("-jar");
       command.add(CommandProcessIT.JAR.toString());
       command.addAll(List.of("server", "--data", data.toString(), "--listen", "127.0.0.1:" + port));
+      // Its log, kept beside the data directory, so a start that fails can say why.
+      Path log = data.resolveSibling(data.getFileName() + "-server.log");
       Process process =
-          new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+          new ProcessBuilder(command)
+              .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .start();
       BufferedReader out =
           new BufferedReader(
               new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
@@ -334,7 +339,10 @@ class ServerCrashIT {
         }
       }
       process.destroyForcibly();
-      throw new IOException("the server process ended before it listened");
+      List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
+      throw new IOException(
+          "the server process ended before it listened; the end of its log:\n"
+              + String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size())));
     }
 
     void kill() throws InterruptedException {

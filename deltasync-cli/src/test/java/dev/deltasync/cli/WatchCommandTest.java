@@ -47,7 +47,7 @@ class WatchCommandTest {
   void aRescanPeriodBelowOneSecondIsRefused() {
     assertThat(run("--home", home(), "watch", "--rescan-seconds", "0")).isEqualTo(2);
     assertThat(err.toString())
-        .startsWith("watch: --rescan-seconds must be at least 1, not 0")
+        .startsWith("watch: --rescan-seconds must be from 1 to a year (31622400), not 0")
         .doesNotContain("Exception");
   }
 

@@ -43,13 +43,15 @@ final class LogCapture implements AutoCloseable {
   }
 
   /**
-   * The lines once there are at least {@code count}, waiting up to 10 s: a request's access-log
-   * line is written after its answer, so a client can have the answer before the line exists.
+   * Every line, once {@code logger} has written at least {@code count}, waiting up to 10 s: a
+   * request's access-log line is written after its answer, so a client can have the answer before
+   * the line exists.
    */
-  List<String> awaitLines(int count) throws InterruptedException {
+  List<String> awaitLines(String logger, int count) throws InterruptedException {
     long deadline = System.nanoTime() + 10_000_000_000L;
     List<String> lines = lines();
-    while (lines.size() < count && System.nanoTime() < deadline) {
+    while (lines.stream().filter(line -> line.startsWith(logger + " ")).count() < count
+        && System.nanoTime() < deadline) {
       Thread.sleep(20);
       lines = lines();
     }

@@ -115,6 +115,12 @@ final class ApiHandler extends Handler.Abstract {
         .addKeyValue("bytesOut", x == null ? 0 : x.bytesOut())
         .addKeyValue("millis", Math.round(seconds * 1000))
         .log("request");
+    if (failure == null
+        && x != null
+        && status >= 400
+        && "close".equals(response.getHeaders().get(HttpHeader.CONNECTION))) {
+      linger(request); // after the answer, the metrics and the log line: none of them waits
+    }
     if (failure != null) {
       callback.failed(failure);
     } else {
@@ -166,9 +172,6 @@ final class ApiHandler extends Handler.Abstract {
             Callback.NOOP);
       } else {
         x.problem(problem);
-        if ("close".equals(response.getHeaders().get(HttpHeader.CONNECTION))) {
-          linger(request);
-        }
       }
     } catch (IOException e) {
       return 499;
@@ -188,7 +191,7 @@ final class ApiHandler extends Handler.Abstract {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LINGER_MILLIS);
     long drained = 0;
     try {
-      while (drained <= LINGER_BYTES) {
+      while (drained <= LINGER_BYTES && System.nanoTime() < deadline) {
         Content.Chunk chunk = request.read();
         if (chunk == null) {
           CompletableFuture<@Nullable Void> more = new CompletableFuture<>();
