@@ -1,6 +1,7 @@
 package dev.deltasync.engine.internal;
 
 import dev.deltasync.engine.Source;
+import dev.deltasync.engine.snapshot.AppliedJournal;
 import dev.deltasync.engine.snapshot.ScanTables;
 import dev.deltasync.engine.snapshot.SnapshotEntry;
 import dev.deltasync.engine.snapshot.SnapshotStore;
@@ -27,6 +28,7 @@ final class ScanDiff implements LocalScan.Differ {
   private final WorkingState working;
   private final ScanTables scan;
   private final SeenItems seen = new SeenItems();
+  private final boolean recovering;
 
   ScanDiff(
       SnapshotStore snapshot,
@@ -34,17 +36,22 @@ final class ScanDiff implements LocalScan.Differ {
       Source source,
       Supplier<String> newIds,
       LocalChanges local,
-      WorkingState working) {
+      WorkingState working)
+      throws IOException {
     this.snapshot = snapshot;
     this.source = source;
     this.newIds = newIds;
     this.local = local;
     this.working = working;
     this.scan = scan;
+    this.recovering = !snapshot.applied().isEmpty();
   }
 
   @Override
   public void found(SnapshotEntry now, @Nullable SnapshotEntry before) throws IOException {
+    if (recovering && foundApplied(now, before)) {
+      return;
+    }
     if (now == before) {
       seen.add(before.item().getId()); // reported from the stat cache: unchanged
       return;
@@ -60,6 +67,37 @@ final class ScanDiff implements LocalScan.Differ {
     } else if (!Objects.equals(before.stat(), after.stat())) {
       working.put(after); // same content; remember the new stat so it is not read again
     }
+  }
+
+  /**
+   * After a sync that crashed before its commit: whether {@code now} is, at its path, an item that
+   * sync wrote there ({@link AppliedJournal}) in place of the one the snapshot has: it has the
+   * version written, or the write is known to have happened (and was edited since). It is then that
+   * item, changed from its snapshot entry (or new here); pulling the logs again finds the change
+   * made already, or made from the store's version.
+   */
+  private boolean foundApplied(SnapshotEntry now, @Nullable SnapshotEntry before)
+      throws IOException {
+    String key = now.pathKey();
+    AppliedJournal.Row holder = key == null ? null : snapshot.applied().holder(key);
+    if (holder == null
+        || !(holder.written() || now.version().equals(holder.version()))
+        || (before != null && holder.itemId().equals(before.item().getId()))
+        || seen.contains(holder.itemId())) {
+      return false;
+    }
+    SnapshotEntry was = snapshot.byId(holder.itemId()).orElse(null);
+    if (was != null && was.item().getKind() != now.item().getKind()) {
+      return false;
+    }
+    seen.add(holder.itemId());
+    SnapshotEntry after = withId(now, holder.itemId());
+    if (was == null || ChangeMath.between(was, after) != null) {
+      local.put(new Pending(was, after));
+    } else {
+      working.put(after);
+    }
+    return true;
   }
 
   @Override

@@ -8,6 +8,7 @@ import dev.deltasync.engine.SyncOptions;
 import dev.deltasync.engine.SyncProgress;
 import dev.deltasync.engine.SyncProgress.Phase;
 import dev.deltasync.engine.SyncResult;
+import dev.deltasync.engine.snapshot.AppliedJournal;
 import dev.deltasync.engine.snapshot.Scratch;
 import dev.deltasync.engine.snapshot.SnapshotEntry;
 import dev.deltasync.engine.store.AppendResult;
@@ -34,6 +35,7 @@ import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -50,6 +52,8 @@ public final class SyncRun {
   private final LocalChanges local;
   private final List<String> conflictCopies = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();
+  private boolean recovering;
+  private long applying;
   private int sent;
   private int applied;
   private int conflicts;
@@ -67,6 +71,7 @@ public final class SyncRun {
     WorkingState working;
     try (Scratch scratch = options.snapshot().openScratch()) {
       working = new WorkingState(options.snapshot(), scratch.working());
+      recovering = !options.snapshot().applied().isEmpty();
       SyncProgress progress = options.progress();
       progress.start(Phase.SCAN, -1, -1);
       progress.start(Phase.UPLOAD, -1, -1);
@@ -328,11 +333,16 @@ public final class SyncRun {
           refuseHostile(entry.sequence(), log);
         }
         refuseUnfitRecordEdits(entry.sequence(), log, working);
+        List<Change> changes = freesBeforeTakes(log.changes(), working);
+        if (!own) {
+          journal(entry.sequence(), changes, working);
+        }
+        applying = entry.sequence();
         options
             .snapshot()
             .inTransaction(() -> {
-              for (Change change : freesBeforeTakes(log.changes(), working)) {
-                reconcile(working, change, own, log.header());
+              for (Change change : changes) {
+                reconcile(working, change, own, log.header(), entry.sequence());
                 options.progress().advance(Phase.APPLY, 1, 0);
               }
             });
@@ -469,7 +479,43 @@ public final class SyncRun {
     }
   }
 
-  private void reconcile(WorkingState working, Change remote, boolean own, LogHeader header)
+  /**
+   * Records durably, before any of a log is written locally, the state each of its changes leaves
+   * its item in ({@link AppliedJournal}), so that a sync after a crash knows what was written.
+   */
+  private void journal(long sequence, List<Change> changes, WorkingState working)
+      throws IOException {
+    List<AppliedJournal.Row> rows = new ArrayList<>();
+    Map<String, SnapshotEntry> states = new HashMap<>();
+    Set<String> gone = new HashSet<>();
+    for (Change change : changes) {
+      String id = change.getItemId();
+      SnapshotEntry base = gone.contains(id) ? null : states.get(id);
+      if (base == null && !gone.contains(id)) {
+        base = working.byId(id);
+      }
+      Item item;
+      try {
+        item = ChangeMath.apply(change, base == null ? null : base.item());
+      } catch (IllegalStateException e) {
+        continue; // reconcile refuses it
+      }
+      SnapshotEntry target = item == null ? null : entryOf(item, null);
+      if (target == null || ignored(target.item())) {
+        gone.add(id);
+        states.remove(id);
+        rows.add(new AppliedJournal.Row(sequence, id, null, null, false));
+      } else {
+        gone.remove(id);
+        states.put(id, target);
+        rows.add(new AppliedJournal.Row(sequence, id, target.pathKey(), target.version(), false));
+      }
+    }
+    options.snapshot().applied().record(rows);
+  }
+
+  private void reconcile(
+      WorkingState working, Change remote, boolean own, LogHeader header, long sequence)
       throws IOException {
     String id = remote.getItemId();
     SnapshotEntry base = working.byId(id);
@@ -520,6 +566,17 @@ public final class SyncRun {
       return;
     }
 
+    if (mine == null
+        && lastWritten(id, sequence) != null
+        && options.snapshot().byId(id).isEmpty()) {
+      // New here when a sync that then crashed wrote it, and not found by the scan since: it was
+      // deleted here.
+      setState(working, id, target);
+      if (target != null) {
+        local.put(new Pending(target, null));
+      }
+      return;
+    }
     if (mine == null) {
       if ((target == null || ignored(target.item())) && (base == null || ignored(base.item()))) {
         setState(working, id, target); // invisible here: the store's state is kept, nothing written
@@ -531,6 +588,7 @@ public final class SyncRun {
         ApplyResult gone =
             base == null ? new ApplyResult.Applied(null) : options.source().remove(base);
         if (gone instanceof ApplyResult.Applied) {
+          options.snapshot().applied().written(applying, id);
           applied++;
         }
         return;
@@ -542,11 +600,25 @@ public final class SyncRun {
         // delete).
         setState(working, id, null);
         if (result instanceof ApplyResult.Applied) {
+          options.snapshot().applied().written(applying, id);
           applied++;
         }
         return;
       }
       placeRemote(working, id, base, target, header);
+      return;
+    }
+
+    if (written(id, mine, sequence)) {
+      // A sync that crashed before its commit wrote this or a later state of the item already:
+      // the local state is the store's, from a later log, not a local edit.
+      setState(working, id, target);
+      if (sameState(mine.after(), target)) {
+        local.remove(id);
+        keepLocalStat(working, mine.after());
+      } else {
+        local.put(mine.rebase(target));
+      }
       return;
     }
 
@@ -585,6 +657,41 @@ public final class SyncRun {
   }
 
   /**
+   * Whether the local state of item {@code id} is one that a log from {@code sequence} on leads to
+   * and that a sync which then crashed may have written ({@link AppliedJournal}).
+   */
+  private boolean written(String id, Pending mine, long sequence) throws IOException {
+    if (!recovering) {
+      return false;
+    }
+    AppliedJournal journal = options.snapshot().applied();
+    SnapshotEntry after = mine.after();
+    if (after == null
+        ? journal.reaches(id, sequence, null, null)
+        : journal.reaches(id, sequence, after.pathKey(), after.version())) {
+      return true;
+    }
+    // Written by a log from this one on, and deleted or edited (at its path) here since: a change
+    // of what was written.
+    AppliedJournal.Row last = lastWritten(id, sequence);
+    return last != null && (after == null || Objects.equals(last.pathKey(), after.pathKey()));
+  }
+
+  /**
+   * The state of item {@code id} that a sync which crashed before its commit wrote here, when no
+   * log before {@code sequence} leads to it and none after changes it; else null.
+   */
+  private AppliedJournal.@Nullable Row lastWritten(String id, long sequence) throws IOException {
+    if (!recovering) {
+      return null;
+    }
+    AppliedJournal.Row last = options.snapshot().applied().last(id);
+    return last != null && last.written() && last.version() != null && last.sequence() >= sequence
+        ? last
+        : null;
+  }
+
+  /**
    * Writes the store's version of an item into local data, where it is not in the way of local
    * items: identical local items are adopted, a path held by another item sends it aside, and local
    * data that is not as expected keeps the remote version in a conflict copy.
@@ -607,6 +714,7 @@ public final class SyncRun {
     }
     ApplyResult result = options.source().put(base, target.item(), content);
     if (result instanceof ApplyResult.Applied done) {
+      options.snapshot().applied().written(applying, id);
       setState(working, id, withStat(target, done));
       keepDirectoriesAbove(working, target.item());
       applied++;

@@ -84,7 +84,7 @@ final class WorkingState {
   /** Writes every change and the cursor to the snapshot, together. */
   void commitTo(SnapshotStore store) throws IOException {
     try (SnapshotStore.Batch batch = store.begin()) {
-      batch.apply(changed).cursor(cursor).forgetPushedLogs().commit();
+      batch.apply(changed).cursor(cursor).forgetPushedLogs().forgetApplied().commit();
     }
   }
 }

@@ -16,7 +16,7 @@ import java.util.List;
  */
 final class SchemaMigrations {
   /** The scripts, in order: index 0 is V1. */
-  private static final List<String> SCRIPTS = List.of("migration/V1.sql");
+  private static final List<String> SCRIPTS = List.of("migration/V1.sql", "migration/V2.sql");
 
   static final int CURRENT_VERSION = SCRIPTS.size();
 

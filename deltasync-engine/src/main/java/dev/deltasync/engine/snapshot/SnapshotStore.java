@@ -43,12 +43,14 @@ public final class SnapshotStore implements AutoCloseable {
   private final Connection connection;
   private final Path file;
   private final Sql sql;
+  private final AppliedJournal applied;
   private @Nullable Scratch scratch;
 
   private SnapshotStore(Connection connection, Path file) {
     this.connection = connection;
     this.file = file;
     this.sql = new Sql(connection, file);
+    this.applied = new AppliedJournal(sql);
   }
 
   /**
@@ -140,6 +142,11 @@ public final class SnapshotStore implements AutoCloseable {
     } catch (SQLException e) {
       throw failure("read pushed logs", e);
     }
+  }
+
+  /** The remote changes a sync may have written locally since the last commit. */
+  public AppliedJournal applied() {
+    return applied;
   }
 
   /** The number of items. */
@@ -294,6 +301,16 @@ public final class SnapshotStore implements AutoCloseable {
         return this;
       } catch (SQLException e) {
         throw failure("forget pushed logs", e);
+      }
+    }
+
+    /** Empties the {@link AppliedJournal}: the cursor now covers what it holds. */
+    public Batch forgetApplied() throws IOException {
+      try (PreparedStatement statement = connection.prepareStatement("DELETE FROM applied")) {
+        statement.executeUpdate();
+        return this;
+      } catch (SQLException e) {
+        throw failure("forget the applied journal", e);
       }
     }
 

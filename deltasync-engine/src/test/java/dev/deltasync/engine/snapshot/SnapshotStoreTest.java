@@ -107,7 +107,7 @@ class SnapshotStoreTest {
     assertThatThrownBy(() -> SnapshotStore.open(db))
         .isInstanceOf(SnapshotException.class)
         .hasMessageContaining(
-            "snapshot schema version 99, newer than this deltasync understands (1): upgrade deltasync");
+            "snapshot schema version 99, newer than this deltasync understands (2): upgrade deltasync");
   }
 
   @Test

@@ -90,24 +90,11 @@ class FolderSyncSimulationTest {
   }
 
   /**
-   * A sync applied remote changes and crashed before its commit; the next scan, against the old
-   * snapshot, takes what was applied for local edits (new items, or a modify of whichever item the
-   * snapshot has at that path), and pulling the same logs again makes conflict copies and
-   * duplicates of it, some of them of versions that were deleted since.
-   */
-  private static final String CRASH_RECOVERY = "recovery from a crash after remote changes applied";
-
-  /**
    * Seeds where something deleted comes back because of engine issues that this simulation found
    * and that are not fixed yet (the fixes belong in {@code SyncRun}). Only their "deletes stick"
    * check is skipped; remove a seed once its issue is fixed.
    */
-  static final Map<Long, String> KNOWN_ENGINE_ISSUES =
-      Map.of(
-          87L, CRASH_RECOVERY,
-          102L, CRASH_RECOVERY,
-          366L, CRASH_RECOVERY,
-          552L, CRASH_RECOVERY);
+  static final Map<Long, String> KNOWN_ENGINE_ISSUES = Map.of();
 
   static final class Simulation {
     private static final String[] NAMES = {"a.txt", "b.txt", "c.md", "Notes", "x.bin"};
