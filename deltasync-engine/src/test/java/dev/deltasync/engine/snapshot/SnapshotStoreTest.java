@@ -97,6 +97,31 @@ class SnapshotStoreTest {
   }
 
   @Test
+  void aVersion1SnapshotIsMigratedToVersion2WithItsItemsAndCursor() throws Exception {
+    Path db = dir.resolve("old.db");
+    try (SnapshotStore store = SnapshotStore.open(db);
+        SnapshotStore.Batch batch = store.begin()) {
+      batch.put(file("a", "a.txt", 10)).cursor(5).commit();
+    }
+    // What a build with schema 1 left: no journal table, user_version 1.
+    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement statement = connection.createStatement()) {
+      statement.execute("DROP TABLE applied");
+      statement.execute("PRAGMA user_version = 1");
+    }
+    try (SnapshotStore store = SnapshotStore.open(db)) {
+      assertThat(store.cursor()).isEqualTo(5);
+      assertThat(store.byId("a")).contains(file("a", "a.txt", 10));
+      assertThat(store.applied().isEmpty()).isTrue();
+    }
+    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement statement = connection.createStatement();
+        var version = statement.executeQuery("PRAGMA user_version")) {
+      assertThat(version.getInt(1)).isEqualTo(2);
+    }
+  }
+
+  @Test
   void aNewerSchemaIsRefusedWithAnUpgradeHint() throws Exception {
     Path db = dir.resolve("s.db");
     SnapshotStore.open(db).close();
