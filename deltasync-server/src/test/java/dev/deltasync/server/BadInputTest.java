@@ -635,8 +635,12 @@ class BadInputTest {
     try (RawHttp raw = new RawHttp(server.url())) {
       RawHttp.Answer answer =
           raw.head("GET /v1/health HTTP/1.1", "X-Padding: " + "x".repeat(20_000)).read();
-      assertThat(answer.status()).isEqualTo(431);
+      // Jetty answers an oversized header with 431, or 400 when the limit trips while the field
+      // is still being read (it depends on how the bytes arrive); either way a problem document.
+      assertThat(answer.status()).isIn(400, 431);
       assertThat(answer.headers().get("content-type")).isEqualTo(Http.PROBLEM_TYPE);
+      assertThat(Http.JSON.readTree(answer.body()).get("status").asInt())
+          .isEqualTo(answer.status());
     }
   }
 
