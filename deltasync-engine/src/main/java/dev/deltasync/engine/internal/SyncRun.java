@@ -360,13 +360,8 @@ public final class SyncRun {
       ItemKind kind = log.changes().get(i).getKind();
       if (kind != ItemKind.ITEM_KIND_UNSPECIFIED && !options.source().keeps(kind)) {
         throw new SyncException(
-            "log "
-                + sequence
-                + " of collection '"
-                + options.collection()
-                + "' from device '"
-                + log.header().getOriginDevice()
-                + "' holds "
+            logName(sequence, log)
+                + " holds "
                 + describe(kind)
                 + ", which this device's binding of the collection cannot keep: the collection is"
                 + " bound as different types on different devices. Nothing of it was applied."
@@ -375,6 +370,17 @@ public final class SyncRun {
                 + " for this data.");
       }
     }
+  }
+
+  /** How refusals name a pulled log: its sequence, the collection and the device that wrote it. */
+  private String logName(long sequence, ChangeLog log) {
+    return "log "
+        + sequence
+        + " of collection '"
+        + options.collection()
+        + "' from device '"
+        + log.header().getOriginDevice()
+        + "'";
   }
 
   private static String describe(ItemKind kind) {
@@ -411,13 +417,8 @@ public final class SyncRun {
         }
         if (why != null) {
           throw new SyncException(
-              "log "
-                  + sequence
-                  + " of collection '"
-                  + options.collection()
-                  + "' from device '"
-                  + log.header().getOriginDevice()
-                  + "' is refused and nothing of it was applied: change "
+              logName(sequence, log)
+                  + " is refused and nothing of it was applied: change "
                   + i
                   + " writes '"
                   + path
@@ -463,13 +464,8 @@ public final class SyncRun {
       }
       if (why != null) {
         throw new SyncException(
-            "log "
-                + sequence
-                + " of collection '"
-                + options.collection()
-                + "' from device '"
-                + log.header().getOriginDevice()
-                + "' is refused and nothing of it was applied: change "
+            logName(sequence, log)
+                + " is refused and nothing of it was applied: change "
                 + i
                 + ": "
                 + why

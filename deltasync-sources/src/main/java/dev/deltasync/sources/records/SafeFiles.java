@@ -46,13 +46,7 @@ public final class SafeFiles {
       if (!holds(file, expected)) {
         return false;
       }
-      keepPermissions(file, temp);
-      try {
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
-      syncDirectory(dir);
+      moveOver(temp, file, dir);
       return true;
     } finally {
       Files.deleteIfExists(temp);
@@ -75,15 +69,7 @@ public final class SafeFiles {
     Path temp = dir.resolve(TEMP_PREFIX + UUID.randomUUID());
     try {
       writeSynced(temp, content);
-      if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-        keepPermissions(file, temp);
-      }
-      try {
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
-      syncDirectory(dir);
+      moveOver(temp, file, dir);
     } finally {
       Files.deleteIfExists(temp);
     }
@@ -103,6 +89,17 @@ public final class SafeFiles {
     Files.deleteIfExists(file);
     syncDirectory(file.toAbsolutePath().getParent());
     return true;
+  }
+
+  /** Renames {@code temp} over {@code file} (keeping its permissions), then fsyncs {@code dir}. */
+  private static void moveOver(Path temp, Path file, Path dir) throws IOException {
+    keepPermissions(file, temp);
+    try {
+      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+    }
+    syncDirectory(dir);
   }
 
   private static void writeSynced(Path temp, byte[] content) throws IOException {

@@ -110,15 +110,7 @@ final class EditedFile {
 
   /** The version most entries of the file use; 3.0 for a file without any. */
   VCardVersion majority() {
-    VCardVersion best = VCardVersion.DEFAULT;
-    int count = 0;
-    for (Map.Entry<VCardVersion, Integer> entry : versions.entrySet()) {
-      if (entry.getValue() > count) {
-        best = entry.getKey();
-        count = entry.getValue();
-      }
-    }
-    return best;
+    return VCardVersion.majority(versions);
   }
 
   String lineEnding() {

@@ -118,7 +118,7 @@ public final class VCardSource implements Source {
     for (Path file : found) {
       scanFile(context, file, versions, seenAt, derived);
     }
-    majority = majority(versions);
+    majority = VCardVersion.majority(versions);
   }
 
   /** The files to scan; refuses a target that went missing after the first sync. */
@@ -327,18 +327,6 @@ public final class VCardSource implements Source {
     warnings.add(message);
     LOG.log(System.Logger.Level.WARNING, message);
     context.problem(message);
-  }
-
-  private static VCardVersion majority(Map<VCardVersion, Integer> versions) {
-    VCardVersion best = VCardVersion.DEFAULT;
-    int count = 0;
-    for (Map.Entry<VCardVersion, Integer> entry : versions.entrySet()) {
-      if (entry.getValue() > count) {
-        best = entry.getKey();
-        count = entry.getValue();
-      }
-    }
-    return best;
   }
 
   // ------------------------------------------------------------------------------------------

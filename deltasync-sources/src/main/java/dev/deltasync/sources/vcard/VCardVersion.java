@@ -1,6 +1,7 @@
 package dev.deltasync.sources.vcard;
 
 import com.github.mangstadt.vinnie.SyntaxStyle;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /** The vCard versions this source reads and writes, with the syntax each uses. */
@@ -36,5 +37,18 @@ enum VCardVersion {
 
   boolean old() {
     return style == SyntaxStyle.OLD;
+  }
+
+  /** The version with the most entries ({@link #DEFAULT} when there are none). */
+  static VCardVersion majority(Map<VCardVersion, Integer> versions) {
+    VCardVersion best = DEFAULT;
+    int count = 0;
+    for (Map.Entry<VCardVersion, Integer> entry : versions.entrySet()) {
+      if (entry.getValue() > count) {
+        best = entry.getKey();
+        count = entry.getValue();
+      }
+    }
+    return best;
   }
 }
