@@ -94,4 +94,60 @@ final class DeviceProcesses {
     Files.createDirectories(file.getParent());
     Files.writeString(file, content, StandardCharsets.UTF_8);
   }
+
+  /** A device: a home, and a folder bound to collection {@code docs}. */
+  record Device(Path home, Path folder) {
+    /** The device {@code name} under {@code base}: {@code NAME-home} and {@code NAME-folder}. */
+    static Device named(Path base, String name) {
+      return new Device(base.resolve(name + "-home"), base.resolve(name + "-folder"));
+    }
+
+    Run sync() throws Exception {
+      return run("--home", home.toString(), "sync").succeeded();
+    }
+
+    Run command(String... args) throws Exception {
+      String[] all = new String[args.length + 2];
+      all[0] = "--home";
+      all[1] = home.toString();
+      System.arraycopy(args, 0, all, 2, args.length);
+      return run(all);
+    }
+  }
+
+  /** Creates user {@code name} on a server started on {@code data}. */
+  static void addUser(ServerCrashIT.ServerProcess server, Path data, Path passwordFile, String name)
+      throws Exception {
+    run(
+            "user",
+            "add",
+            name,
+            "--server",
+            server.url,
+            "--admin-token-file",
+            data.resolve("admin-token").toString(),
+            "--password-file",
+            passwordFile.toString())
+        .succeeded();
+  }
+
+  /** Joins the server as device {@code name} of {@code user}, and binds {@code docs}. */
+  static Device serverDevice(
+      Path base, ServerCrashIT.ServerProcess server, Path passwordFile, String user, String name)
+      throws Exception {
+    Device device = Device.named(base, name);
+    device
+        .command(
+            "join",
+            server.url,
+            "--user",
+            user,
+            "--password-file",
+            passwordFile.toString(),
+            "--device",
+            name)
+        .succeeded();
+    device.command("add", "docs", device.folder().toString()).succeeded();
+    return device;
+  }
 }

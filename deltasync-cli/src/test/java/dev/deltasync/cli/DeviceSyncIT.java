@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.deltasync.cli.DeviceProcesses.Device;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,55 +47,17 @@ class DeviceSyncIT {
     server.kill();
   }
 
-  /** A device: a home and a folder bound to collection {@code docs}. */
-  record Device(Path home, Path folder) {
-    DeviceProcesses.Run sync() throws Exception {
-      return run("--home", home.toString(), "sync").succeeded();
-    }
-
-    JsonNode syncJson() throws Exception {
-      return JSON.readTree(run("--home", home.toString(), "sync", "--json").succeeded().stdout());
-    }
-
-    DeviceProcesses.Run command(String... args) throws Exception {
-      String[] all = new String[args.length + 2];
-      all[0] = "--home";
-      all[1] = home.toString();
-      System.arraycopy(args, 0, all, 2, args.length);
-      return run(all);
-    }
+  private static JsonNode syncJson(Device device) throws Exception {
+    return JSON.readTree(
+        run("--home", device.home().toString(), "sync", "--json").succeeded().stdout());
   }
 
   private static void addUser(String name) throws Exception {
-    run(
-            "user",
-            "add",
-            name,
-            "--server",
-            server.url,
-            "--admin-token-file",
-            serverData.resolve("data/admin-token").toString(),
-            "--password-file",
-            passwordFile.toString())
-        .succeeded();
+    DeviceProcesses.addUser(server, serverData.resolve("data"), passwordFile, name);
   }
 
-  /** Joins the server as {@code name} of {@code user} and binds {@code docs} to a new folder. */
   private Device serverDevice(String user, String name) throws Exception {
-    Device device = new Device(base.resolve(name + "-home"), base.resolve(name + "-folder"));
-    device
-        .command(
-            "join",
-            server.url,
-            "--user",
-            user,
-            "--password-file",
-            passwordFile.toString(),
-            "--device",
-            name)
-        .succeeded();
-    device.command("add", "docs", device.folder().toString()).succeeded();
-    return device;
+    return DeviceProcesses.serverDevice(base, server, passwordFile, user, name);
   }
 
   @Test
@@ -165,7 +128,7 @@ class DeviceSyncIT {
     Files.write(a.folder().resolve("big.bin"), data);
     write(a.folder().resolve("small.txt"), "hello");
 
-    JsonNode up = a.syncJson();
+    JsonNode up = syncJson(a);
     for (String field : List.of("bytesUp", "bytesDown", "sent", "applied", "conflicts")) {
       assertThat(up.has(field)).as(field).isTrue();
       assertThat(up.get("collections").get("docs").has(field)).as(field).isTrue();
@@ -176,14 +139,14 @@ class DeviceSyncIT {
     assertThat(up.get("bytesUp").asLong()).isBetween(200_000L, 260_000L);
     assertThat(up.get("bytesDown").asLong()).isLessThan(10_000L);
 
-    JsonNode down = b.syncJson();
+    JsonNode down = syncJson(b);
     assertThat(down.get("applied").asInt()).isEqualTo(2);
     assertThat(down.get("sent").asInt()).isZero();
     assertThat(down.get("bytesDown").asLong()).isBetween(200_000L, 260_000L);
     assertThat(down.get("bytesUp").asLong()).isLessThan(10_000L);
     assertThat(Files.readAllBytes(b.folder().resolve("big.bin"))).isEqualTo(data);
 
-    JsonNode nothing = a.syncJson();
+    JsonNode nothing = syncJson(a);
     assertThat(nothing.get("sent").asInt()).isZero();
     assertThat(nothing.get("applied").asInt()).isZero();
   }
@@ -210,8 +173,8 @@ class DeviceSyncIT {
   @Test
   void twoFoldersOnOneMachineSyncThroughADirectoryStore() throws Exception {
     Path store = base.resolve("store");
-    Device a = new Device(base.resolve("a-home"), base.resolve("a-folder"));
-    Device b = new Device(base.resolve("b-home"), base.resolve("b-folder"));
+    Device a = Device.named(base, "a");
+    Device b = Device.named(base, "b");
     // A plain path, and the password is never asked for.
     a.command("join", store.toString(), "--device", "a").succeeded();
     b.command("join", "file://" + store.toAbsolutePath(), "--device", "b").succeeded();
@@ -338,7 +301,7 @@ class DeviceSyncIT {
   @Test
   void aSecondSyncWhileOneRunsOnTheSameHomeIsRefused() throws Exception {
     Path store = base.resolve("store");
-    Device a = new Device(base.resolve("a-home"), base.resolve("a-folder"));
+    Device a = Device.named(base, "a");
     a.command("join", store.toString(), "--device", "a").succeeded();
     a.command("add", "docs", a.folder().toString()).succeeded();
     Random random = new Random(7);

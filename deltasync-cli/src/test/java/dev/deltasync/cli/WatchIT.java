@@ -1,9 +1,9 @@
 package dev.deltasync.cli;
 
-import static dev.deltasync.cli.DeviceProcesses.run;
 import static dev.deltasync.cli.DeviceProcesses.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.deltasync.cli.DeviceProcesses.Device;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -182,55 +182,16 @@ class WatchIT {
 
   // ---- devices and the watcher process ----
 
-  /** A device: a home and a folder bound to collection {@code docs}. */
-  record Device(Path home, Path folder) {
-    DeviceProcesses.Run sync() throws Exception {
-      return run("--home", home.toString(), "sync").succeeded();
-    }
-
-    DeviceProcesses.Run command(String... args) throws Exception {
-      String[] all = new String[args.length + 2];
-      all[0] = "--home";
-      all[1] = home.toString();
-      System.arraycopy(args, 0, all, 2, args.length);
-      return run(all);
-    }
-  }
-
   private static void addUser(String name) throws Exception {
-    run(
-            "user",
-            "add",
-            name,
-            "--server",
-            server.url,
-            "--admin-token-file",
-            serverData.resolve("data/admin-token").toString(),
-            "--password-file",
-            passwordFile.toString())
-        .succeeded();
+    DeviceProcesses.addUser(server, serverData.resolve("data"), passwordFile, name);
   }
 
-  /** Joins the server as {@code name} of {@code user} and binds {@code docs} to a new folder. */
   private Device serverDevice(String user, String name) throws Exception {
-    Device device = new Device(base.resolve(name + "-home"), base.resolve(name + "-folder"));
-    device
-        .command(
-            "join",
-            server.url,
-            "--user",
-            user,
-            "--password-file",
-            passwordFile.toString(),
-            "--device",
-            name)
-        .succeeded();
-    device.command("add", "docs", device.folder().toString()).succeeded();
-    return device;
+    return DeviceProcesses.serverDevice(base, server, passwordFile, user, name);
   }
 
   private Device directoryDevice(Path store, String name) throws Exception {
-    Device device = new Device(base.resolve(name + "-home"), base.resolve(name + "-folder"));
+    Device device = Device.named(base, name);
     device.command("join", store.toString(), "--device", name).succeeded();
     device.command("add", "docs", device.folder().toString()).succeeded();
     return device;

@@ -6,6 +6,7 @@ import dev.deltasync.engine.SyncResult;
 import dev.deltasync.engine.snapshot.SnapshotStore;
 import dev.deltasync.engine.store.LogStore;
 import dev.deltasync.format.v1.Component;
+import dev.deltasync.sources.records.RecordingScan;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -46,7 +47,7 @@ final class CalendarDevice {
   /** The records here now, by UID, as a fresh scan reads them. */
   Map<String, Component> records() throws IOException {
     try (ICalSource source = ICalSource.open(calendar)) {
-      return RecordingScan.scan(source).records();
+      return RecordingScan.of(source).records();
     }
   }
 }

@@ -7,6 +7,7 @@ import dev.deltasync.format.v1.ItemKind;
 import dev.deltasync.format.v1.Parameter;
 import dev.deltasync.format.v1.Property;
 import dev.deltasync.format.v1.Value;
+import dev.deltasync.sources.records.RecordingScan;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ class ICalMappingTest {
   private RecordingScan scan(String corpusFile) throws IOException {
     Path file = Corpus.copy(corpusFile, dir.resolve("calendar.ics"));
     try (ICalSource source = ICalSource.open(file)) {
-      return RecordingScan.scan(source);
+      return RecordingScan.of(source);
     }
   }
 

@@ -6,6 +6,7 @@ import dev.deltasync.engine.ApplyResult;
 import dev.deltasync.engine.snapshot.SnapshotEntry;
 import dev.deltasync.format.v1.Item;
 import dev.deltasync.format.v1.ItemKind;
+import dev.deltasync.sources.records.RecordingScan;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -67,7 +68,7 @@ class ICalScanMeasureTest {
       long t0 = System.nanoTime();
       source.scan(first);
       long firstScan = millisSince(t0);
-      RecordingScan second = RecordingScan.after(first);
+      RecordingScan second = first.next();
       long t1 = System.nanoTime();
       source.scan(second);
       long secondScan = millisSince(t1);

@@ -10,6 +10,7 @@ import dev.deltasync.engine.snapshot.SnapshotEntry;
 import dev.deltasync.format.v1.Component;
 import dev.deltasync.format.v1.Item;
 import dev.deltasync.format.v1.Value;
+import dev.deltasync.sources.records.RecordingScan;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -67,7 +68,7 @@ class ICalSingleFileFlushTest {
     try {
       Files.write(copy, Corpus.bytes(corpusFile));
       try (ICalSource source = ICalSource.open(copy)) {
-        return RecordingScan.scan(source).found;
+        return RecordingScan.of(source).found;
       }
     } finally {
       Files.deleteIfExists(copy);
@@ -180,12 +181,12 @@ class ICalSingleFileFlushTest {
     }
     byte[] expected;
     try (ICalSource source = ICalSource.open(batched)) {
-      RecordingScan scan = RecordingScan.scan(source);
+      RecordingScan scan = RecordingScan.of(source);
       List<Change> changes = changes(scan);
       expected = oneEditAtATime(oracle, changes);
       apply(source, scan, changes, false);
       try (ICalSource each = ICalSource.open(eachFlushed)) {
-        apply(each, RecordingScan.scan(each), changes, true);
+        apply(each, RecordingScan.of(each), changes, true);
       }
     }
     assertThat(new String(Files.readAllBytes(batched), StandardCharsets.UTF_8))
@@ -201,7 +202,7 @@ class ICalSingleFileFlushTest {
   void theStatsOfBatchedPutsAreWhatTheNextScanSees(String corpusFile) throws IOException {
     Path file = Corpus.copy(corpusFile, dir.resolve("cal.ics"));
     try (ICalSource source = ICalSource.open(file)) {
-      RecordingScan scan = RecordingScan.scan(source);
+      RecordingScan scan = RecordingScan.of(source);
       Map<String, SnapshotEntry> entries = apply(source, scan, changes(scan), false);
       RecordingScan next = new RecordingScan(false);
       next.snapshot.putAll(entries);
@@ -219,7 +220,7 @@ class ICalSingleFileFlushTest {
   void aPutOrRemoveSeesTheChangesBeforeItInTheSameSync() throws IOException {
     Path file = Corpus.copy("corpus/recurring-zones.ics", dir.resolve("cal.ics"));
     try (ICalSource source = ICalSource.open(file)) {
-      SnapshotEntry utc = RecordingScan.scan(source).entry("utc-only@corpus.example");
+      SnapshotEntry utc = RecordingScan.of(source).entry("utc-only@corpus.example");
       Item edited = withSummary(utc.item(), "Edited once");
       source.put(utc, edited, NO_CONTENT);
       // The scanned entry is stale now; the identical item counts as applied.
@@ -236,7 +237,7 @@ class ICalSingleFileFlushTest {
       assertThat(source.remove(copyEntry)).isEqualTo(new ApplyResult.Applied(null));
       assertThat(source.remove(copyEntry)).isEqualTo(new ApplyResult.Applied(null));
       source.flush();
-      assertThat(RecordingScan.scan(source).records())
+      assertThat(RecordingScan.of(source).records())
           .doesNotContainKey("copy")
           .containsEntry("utc-only@corpus.example", edited.getRecord());
     }
@@ -248,7 +249,7 @@ class ICalSingleFileFlushTest {
     Files.setLastModifiedTime(file, LONG_AGO);
     try (ICalSource source = ICalSource.open(file)) {
       source.flush();
-      RecordingScan scan = RecordingScan.scan(source);
+      RecordingScan scan = RecordingScan.of(source);
       source.flush();
       // An identical put, and an added item removed again, leave the bytes as they were.
       SnapshotEntry first = scan.found.get(0);
@@ -272,7 +273,7 @@ class ICalSingleFileFlushTest {
   void aFileChangedByAnotherProgramAfterTheScanIsNotOverwritten() throws IOException {
     Path file = Corpus.copy("corpus/recurring-zones.ics", dir.resolve("cal.ics"));
     try (ICalSource source = ICalSource.open(file)) {
-      SnapshotEntry utc = RecordingScan.scan(source).entry("utc-only@corpus.example");
+      SnapshotEntry utc = RecordingScan.of(source).entry("utc-only@corpus.example");
       source.put(utc, withSummary(utc.item(), "Ours"), NO_CONTENT);
       String theirs = Files.readString(file).replace("SUMMARY:In UTC", "SUMMARY:Theirs, meanwhile");
       Files.writeString(file, theirs);
@@ -298,7 +299,7 @@ class ICalSingleFileFlushTest {
     Path file = Corpus.copy("corpus/apple-calendar.ics", dir.resolve("cal.ics"));
     Files.setLastModifiedTime(file, LONG_AGO);
     try (ICalSource source = ICalSource.open(file)) {
-      RecordingScan scan = RecordingScan.scan(source);
+      RecordingScan scan = RecordingScan.of(source);
       source.put(scan.found.get(0), withSummary(scan.found.get(0).item(), "Lost"), NO_CONTENT);
       source.scan(new RecordingScan(false));
       source.flush();

@@ -12,6 +12,7 @@ import dev.deltasync.format.v1.Component;
 import dev.deltasync.format.v1.Item;
 import dev.deltasync.format.v1.Property;
 import dev.deltasync.format.v1.Value;
+import dev.deltasync.sources.records.RecordingScan;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -63,7 +64,7 @@ class ICalSourceTest {
     Path vdir = Corpus.copyVdir(dir.resolve("vdir"));
     RecordingScan fromVdir;
     try (ICalSource source = ICalSource.open(vdir)) {
-      fromVdir = RecordingScan.scan(source);
+      fromVdir = RecordingScan.of(source);
     }
     assertThat(fromVdir.uids()).hasSize(3);
     Path single = dir.resolve("out/calendar.ics");
@@ -77,7 +78,7 @@ class ICalSourceTest {
     }
     assertThat(read(single)).startsWith("BEGIN:VCALENDAR\r\n").endsWith("END:VCALENDAR\r\n");
     try (ICalSource source = ICalSource.open(single)) {
-      assertThat(RecordingScan.scan(source).records()).isEqualTo(fromVdir.records());
+      assertThat(RecordingScan.of(source).records()).isEqualTo(fromVdir.records());
     }
   }
 
@@ -86,7 +87,7 @@ class ICalSourceTest {
     Path single = Corpus.copy("corpus/recurring-zones.ics", dir.resolve("cal.ics"));
     RecordingScan fromFile;
     try (ICalSource source = ICalSource.open(single)) {
-      fromFile = RecordingScan.scan(source);
+      fromFile = RecordingScan.of(source);
     }
     Path vdir = dir.resolve("vdir");
     Files.createDirectories(vdir);
@@ -94,7 +95,7 @@ class ICalSourceTest {
       for (SnapshotEntry entry : fromFile.found) {
         source.put(null, entry.item(), NO_CONTENT);
       }
-      assertThat(RecordingScan.scan(source).records()).isEqualTo(fromFile.records());
+      assertThat(RecordingScan.of(source).records()).isEqualTo(fromFile.records());
     }
     try (Stream<Path> files = Files.list(vdir)) {
       assertThat(files.map(p -> p.getFileName().toString()))
@@ -128,7 +129,7 @@ class ICalSourceTest {
     Path file = Corpus.copy("corpus/google-calendar.ics", dir.resolve("cal.ics"));
     String before = read(file);
     try (ICalSource source = ICalSource.open(file)) {
-      RecordingScan scan = RecordingScan.scan(source);
+      RecordingScan scan = RecordingScan.of(source);
       SnapshotEntry holidays = scan.entry("0a1b2c3d4e5f6g7h8i9j0k1l2m@google.com");
       ApplyResult result =
           source.put(holidays, withSummary(holidays.item(), "Osterferien NRW 2026"), NO_CONTENT);
@@ -155,15 +156,15 @@ class ICalSourceTest {
   void anUnchangedItemIsReportedFromTheSnapshotAndAChangedOneIsReadAgain() throws IOException {
     Path file = Corpus.copy("corpus/apple-calendar.ics", dir.resolve("cal.ics"));
     try (ICalSource source = ICalSource.open(file)) {
-      RecordingScan first = RecordingScan.scan(source);
-      RecordingScan second = RecordingScan.after(first);
+      RecordingScan first = RecordingScan.of(source);
+      RecordingScan second = first.next();
       source.scan(second);
       for (SnapshotEntry entry : first.found) {
         assertThat(second.entry(entry.item().getUid())).isSameAs(entry);
       }
       Files.writeString(
           file, read(file).replace("SUMMARY:Renouveler le passeport", "SUMMARY:Passeport"));
-      RecordingScan third = RecordingScan.after(first);
+      RecordingScan third = first.next();
       source.scan(third);
       SnapshotEntry todo = third.entry("5E4D3C2B-1A09-4F8E-8D7C-6B5A49382716");
       assertThat(todo).isNotSameAs(first.entry("5E4D3C2B-1A09-4F8E-8D7C-6B5A49382716"));
@@ -177,7 +178,7 @@ class ICalSourceTest {
   void aMalformedItemIsReportedWithFileAndLineSkippedAndKeptAsItWas() throws IOException {
     Path file = Corpus.copy("malformed/one-broken-event.ics", dir.resolve("cal.ics"));
     try (ICalSource source = ICalSource.open(file)) {
-      RecordingScan first = RecordingScan.scan(source);
+      RecordingScan first = RecordingScan.of(source);
       assertThat(first.uids())
           .containsExactly("good-before@corpus.example", "good-after@corpus.example");
       assertThat(source.problems()).hasSize(1);
@@ -193,7 +194,7 @@ class ICalSourceTest {
               ByteString.copyFrom(new byte[32]),
               null,
               new FileStat(1, 2, 0));
-      RecordingScan later = RecordingScan.after(first);
+      RecordingScan later = first.next();
       later.snapshot.put("broken@corpus.example", synced);
       source.scan(later);
       assertThat(later.entry("broken@corpus.example")).isSameAs(synced);
@@ -228,7 +229,7 @@ class ICalSourceTest {
             + event.formatted("two")
             + "END:VCALENDAR\r\n");
     try (ICalSource source = ICalSource.open(file)) {
-      RecordingScan scan = RecordingScan.scan(source);
+      RecordingScan scan = RecordingScan.of(source);
       assertThat(scan.uids()).containsExactly("twice");
       assertThat(source.problems())
           .singleElement()
@@ -242,7 +243,7 @@ class ICalSourceTest {
   void putAndRemoveWithAStaleExpectedStateChangeNothing() throws IOException {
     Path file = Corpus.copy("corpus/recurring-zones.ics", dir.resolve("cal.ics"));
     try (ICalSource source = ICalSource.open(file)) {
-      SnapshotEntry scanned = RecordingScan.scan(source).entry("utc-only@corpus.example");
+      SnapshotEntry scanned = RecordingScan.of(source).entry("utc-only@corpus.example");
       Files.writeString(file, read(file).replace("SUMMARY:In UTC", "SUMMARY:Edited here"));
       byte[] edited = Files.readAllBytes(file);
       source.scan(new RecordingScan(false)); // the edit is local; the engine's entry is stale
@@ -265,7 +266,7 @@ class ICalSourceTest {
   void removingAnItemDropsTheTimezonesOnlyItUsedAndAVdirFileWithIt() throws IOException {
     Path file = Corpus.copy("corpus/recurring-zones.ics", dir.resolve("cal.ics"));
     try (ICalSource source = ICalSource.open(file)) {
-      RecordingScan scan = RecordingScan.scan(source);
+      RecordingScan scan = RecordingScan.of(source);
       assertThat(source.remove(scan.entry("tokyo-sydney-call@corpus.example")))
           .isEqualTo(new ApplyResult.Applied(null));
       source.flush();
@@ -280,7 +281,7 @@ class ICalSourceTest {
     }
     Path vdir = Corpus.copyVdir(dir.resolve("vdir"));
     try (ICalSource source = ICalSource.open(vdir)) {
-      RecordingScan scan = RecordingScan.scan(source);
+      RecordingScan scan = RecordingScan.of(source);
       source.remove(scan.entry("dentist@corpus.example"));
       assertThat(vdir.resolve("dentist@corpus.example.ics")).doesNotExist();
       assertThat(vdir.resolve("buy-milk.ics")).exists();
@@ -308,12 +309,12 @@ class ICalSourceTest {
     }
     SnapshotEntry milk;
     try (ICalSource source = ICalSource.open(Corpus.copyVdir(dir.resolve("v")))) {
-      milk = RecordingScan.scan(source).entry("buy-milk@corpus.example");
+      milk = RecordingScan.of(source).entry("buy-milk@corpus.example");
     }
     try (ICalSource source = ICalSource.open(file)) {
       source.put(null, milk.item(), NO_CONTENT);
       source.flush();
-      assertThat(RecordingScan.scan(source).records())
+      assertThat(RecordingScan.of(source).records())
           .isEqualTo(Map.of("buy-milk@corpus.example", milk.item().getRecord()));
     }
   }
@@ -322,11 +323,11 @@ class ICalSourceTest {
   void theUidWrittenIsTheTargetsUid() throws IOException {
     Path vdir = Corpus.copyVdir(dir.resolve("vdir"));
     try (ICalSource source = ICalSource.open(vdir)) {
-      SnapshotEntry milk = RecordingScan.scan(source).entry("buy-milk@corpus.example");
+      SnapshotEntry milk = RecordingScan.of(source).entry("buy-milk@corpus.example");
       Item copy = milk.item().toBuilder().setUid("buy-milk-conflict-phone-1").build();
       source.put(null, copy, NO_CONTENT);
       Component todo =
-          RecordingScan.scan(source)
+          RecordingScan.of(source)
               .entry("buy-milk-conflict-phone-1")
               .item()
               .getRecord()

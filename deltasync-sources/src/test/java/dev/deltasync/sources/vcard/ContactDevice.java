@@ -7,6 +7,7 @@ import dev.deltasync.engine.snapshot.SnapshotEntry;
 import dev.deltasync.engine.snapshot.SnapshotStore;
 import dev.deltasync.engine.store.LogStore;
 import dev.deltasync.format.v1.Component;
+import dev.deltasync.sources.records.RecordingScan;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;

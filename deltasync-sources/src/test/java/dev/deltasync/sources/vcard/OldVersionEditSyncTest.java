@@ -3,6 +3,7 @@ package dev.deltasync.sources.vcard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.deltasync.engine.store.DirectoryLogStore;
+import dev.deltasync.sources.records.RecordingScan;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -12,6 +12,7 @@ import dev.deltasync.format.v1.Item;
 import dev.deltasync.format.v1.ItemKind;
 import dev.deltasync.format.v1.Property;
 import dev.deltasync.format.v1.Value;
+import dev.deltasync.sources.records.RecordingScan;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -95,7 +96,7 @@ class VCardSourceTest {
     RecordingScan first = scan(source, new RecordingScan(true));
     RecordingScan second = first.next();
     // The snapshot holds another (e.g. 4.0) form of the same contact with the text's fingerprint.
-    SnapshotEntry ada = first.byUid("google-c3f1a2b4");
+    SnapshotEntry ada = first.entry("google-c3f1a2b4");
     Item elsewhere = withPhone(ada.item(), "+44 20 7946 0018 (written by a 4.0 device)");
     SnapshotEntry snapshot =
         new SnapshotEntry(elsewhere, ItemVersions.of(elsewhere), null, ada.stat());
@@ -103,7 +104,7 @@ class VCardSourceTest {
 
     scan(source, second);
 
-    assertThat(second.byUid("google-c3f1a2b4")).isSameAs(snapshot);
+    assertThat(second.entry("google-c3f1a2b4")).isSameAs(snapshot);
     assertThat(ada.stat()).isEqualTo(EntryText.fingerprint(entryText(file, 0)));
   }
 
@@ -130,7 +131,7 @@ class VCardSourceTest {
     String before = Files.readString(file, StandardCharsets.UTF_8);
     VCardSource source = VCardSource.open(file);
     RecordingScan first = scan(source, new RecordingScan(true));
-    SnapshotEntry anna = first.byUid("outlook-0002");
+    SnapshotEntry anna = first.entry("outlook-0002");
 
     ApplyResult result = source.put(anna, withPhone(anna.item(), "+49 89 999999"), NO_CONTENT);
     assertThat(Files.readString(file, StandardCharsets.UTF_8)).isEqualTo(before); // until flush
@@ -148,7 +149,7 @@ class VCardSourceTest {
             new ApplyResult.Applied(
                 EntryText.fingerprint(written.getBytes(StandardCharsets.UTF_8))));
     RecordingScan second = scan(source, first.next());
-    assertThat(phone(second.byUid("outlook-0002").item())).isEqualTo("+49 89 999999");
+    assertThat(phone(second.entry("outlook-0002").item())).isEqualTo("+49 89 999999");
   }
 
   @Test
@@ -166,7 +167,7 @@ class VCardSourceTest {
     String text = Files.readString(to, StandardCharsets.UTF_8);
     assertThat(text).contains("PHOTO;ENCODING=BASE64;PNG:").doesNotContain("VERSION:4.0");
     RecordingScan fresh = scan(target, new RecordingScan(false)); // parses, no stat cache
-    SnapshotEntry back = fresh.byUid(grace.item().getUid());
+    SnapshotEntry back = fresh.entry(grace.item().getUid());
     assertThat(back.item().getRecord()).isEqualTo(grace.item().getRecord());
     assertThat(back.version()).isEqualTo(grace.version());
     assertThat(first.found).hasSize(2);
@@ -176,7 +177,7 @@ class VCardSourceTest {
   void aSingleFileChangedBetweenPutAndFlushIsNotOverwritten() throws IOException {
     Path file = corpus("google-3.0.vcf");
     VCardSource source = VCardSource.open(file);
-    SnapshotEntry ada = scan(source, new RecordingScan(true)).byUid("google-c3f1a2b4");
+    SnapshotEntry ada = scan(source, new RecordingScan(true)).entry("google-c3f1a2b4");
     assertThat(source.put(ada, withPhone(ada.item(), "+1"), NO_CONTENT))
         .isInstanceOf(ApplyResult.Applied.class);
     String edited = Files.readString(file).replace("Programmer", "Mathematician");
@@ -192,7 +193,7 @@ class VCardSourceTest {
   void putAndRemoveWithAStaleExpectedChangeNothing() throws IOException {
     Path file = corpus("google-3.0.vcf");
     VCardSource source = VCardSource.open(file);
-    SnapshotEntry ada = scan(source, new RecordingScan(true)).byUid("google-c3f1a2b4");
+    SnapshotEntry ada = scan(source, new RecordingScan(true)).entry("google-c3f1a2b4");
     String edited = Files.readString(file).replace("Programmer", "Mathematician");
     Files.writeString(file, edited);
 
@@ -208,7 +209,7 @@ class VCardSourceTest {
   void putOfANewContactWhoseUidIsTakenLocallyIsRefusedUnlessIdentical() throws IOException {
     Path file = corpus("google-3.0.vcf");
     VCardSource source = VCardSource.open(file);
-    SnapshotEntry ada = scan(source, new RecordingScan(true)).byUid("google-c3f1a2b4");
+    SnapshotEntry ada = scan(source, new RecordingScan(true)).entry("google-c3f1a2b4");
 
     assertThat(source.put(null, ada.item(), NO_CONTENT))
         .isEqualTo(new ApplyResult.Applied(ada.stat()));
@@ -223,7 +224,7 @@ class VCardSourceTest {
     Path file = corpus("google-3.0.vcf");
     String before = Files.readString(file);
     VCardSource source = VCardSource.open(file);
-    SnapshotEntry alan = scan(source, new RecordingScan(true)).byUid("google-0a9e7d12");
+    SnapshotEntry alan = scan(source, new RecordingScan(true)).entry("google-0a9e7d12");
 
     assertThat(source.remove(alan)).isEqualTo(new ApplyResult.Applied(null));
     source.flush();
@@ -253,7 +254,7 @@ class VCardSourceTest {
         .isEqualTo(new ApplyResult.Applied(EntryText.fingerprint(Files.readAllBytes(written))));
     RecordingScan second = scan(source, first.next());
     assertThat(second.found).hasSize(3);
-    assertThat(second.byUid(hopper.item().getUid()).item().getRecord())
+    assertThat(second.entry(hopper.item().getUid()).item().getRecord())
         .isEqualTo(hopper.item().getRecord());
 
     SnapshotEntry mine =
@@ -279,8 +280,8 @@ class VCardSourceTest {
         .asString()
         .contains(file + ":12:")
         .contains("cannot be read");
-    assertThat(second.byUid("google-c3f1a2b4")).isSameAs(second.snapshot.get("google-c3f1a2b4"));
-    SnapshotEntry alan = second.byUid("google-0a9e7d12");
+    assertThat(second.entry("google-c3f1a2b4")).isSameAs(second.snapshot.get("google-c3f1a2b4"));
+    SnapshotEntry alan = second.entry("google-0a9e7d12");
     assertThat(source.put(alan, withPhone(alan.item(), "+44 1"), NO_CONTENT))
         .isInstanceOf(ApplyResult.Applied.class);
     source.flush();
