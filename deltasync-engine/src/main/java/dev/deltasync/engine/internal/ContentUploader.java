@@ -5,24 +5,42 @@ import dev.deltasync.engine.store.ChunkId;
 import dev.deltasync.engine.store.LogStore;
 import dev.deltasync.engine.store.StoredChunk;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Collects content offered during a scan and sends the store what it lacks, in packs of about
- * {@link #PACK_BYTES}. Memory holds one pack's worth of chunk data; a chunk offered again later is
- * found in the store by {@link LogStore#missingChunks} and not sent twice.
+ * {@link #PACK_BYTES}. A full pack is sent by a thread of its own while the scan goes on, with at
+ * most {@link #IN_FLIGHT} packs on their way: memory holds the pack being filled and those. Packs
+ * are sent one after the other, in order, so a chunk offered again in a later pack is found in the
+ * store by {@link LogStore#missingChunks} and not sent twice.
+ *
+ * <p>Called from the sync's thread only; the store is used by the sending thread only between
+ * {@link #offer} and the end of {@link #flush}, when the sync's thread does not use it. A failed
+ * send is thrown by the next {@code offer} or by {@code flush}.
  */
-final class ContentUploader {
+final class ContentUploader implements AutoCloseable {
   static final int PACK_BYTES = 4 * 1024 * 1024;
+  static final int IN_FLIGHT = 2;
 
   private final LogStore store;
   private final SyncProgress progress;
-  private final Map<ChunkId, byte[]> pending = new LinkedHashMap<>();
+  private final Deque<Future<Long>> inFlight = new ArrayDeque<>();
+  private @Nullable ExecutorService sender;
+  private Map<ChunkId, byte[]> pending = new LinkedHashMap<>();
   private int pendingBytes;
   private long bytesUp;
 
@@ -40,33 +58,109 @@ final class ContentUploader {
     pending.put(id, copy);
     pendingBytes += copy.length;
     if (pendingBytes >= PACK_BYTES) {
-      flush();
+      send();
+    }
+    while (!inFlight.isEmpty() && inFlight.peekFirst().isDone()) {
+      awaitOldest();
     }
   }
 
-  /** Sends what is pending and the store lacks. */
+  /** Sends what is pending and the store lacks, and waits until every pack is stored. */
   void flush() throws IOException {
-    if (pending.isEmpty()) {
-      return;
+    send();
+    while (!inFlight.isEmpty()) {
+      awaitOldest();
     }
-    Set<ChunkId> missing = store.missingChunks(pending.keySet());
-    List<StoredChunk> pack = new ArrayList<>();
-    for (Map.Entry<ChunkId, byte[]> e : pending.entrySet()) {
-      if (missing.contains(e.getKey())) {
-        pack.add(new StoredChunk(e.getKey(), e.getValue()));
-        bytesUp += e.getValue().length;
-      }
-    }
-    if (!pack.isEmpty()) {
-      store.putPack(pack);
-      progress.advance(
-          SyncProgress.Phase.UPLOAD, 0, pack.stream().mapToLong(c -> c.data().length).sum());
-    }
-    pending.clear();
-    pendingBytes = 0;
   }
 
   long bytesUp() {
     return bytesUp;
+  }
+
+  /** Stops sending; a pack on its way is abandoned (the store keeps no half pack). */
+  @Override
+  public void close() {
+    ExecutorService s = sender;
+    if (s != null) {
+      s.shutdownNow();
+    }
+  }
+
+  /**
+   * Hands the pending chunks to the sending thread, after the oldest pack when too many are out.
+   */
+  private void send() throws IOException {
+    if (pending.isEmpty()) {
+      return;
+    }
+    while (inFlight.size() >= IN_FLIGHT) {
+      awaitOldest();
+    }
+    Map<ChunkId, byte[]> chunks = pending;
+    pending = new LinkedHashMap<>();
+    pendingBytes = 0;
+    inFlight.addLast(sender().submit(() -> store(chunks)));
+  }
+
+  /** On the sending thread: stores the chunks the store lacks; returns their bytes. */
+  private long store(Map<ChunkId, byte[]> chunks) {
+    try {
+      Set<ChunkId> missing = store.missingChunks(chunks.keySet());
+      List<StoredChunk> pack = new ArrayList<>();
+      long bytes = 0;
+      for (Map.Entry<ChunkId, byte[]> e : chunks.entrySet()) {
+        if (missing.contains(e.getKey())) {
+          pack.add(new StoredChunk(e.getKey(), e.getValue()));
+          bytes += e.getValue().length;
+        }
+      }
+      if (!pack.isEmpty()) {
+        store.putPack(pack);
+      }
+      return bytes;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void awaitOldest() throws IOException {
+    Future<Long> oldest = inFlight.removeFirst();
+    long bytes;
+    try {
+      bytes = oldest.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while content was being uploaded");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof UncheckedIOException unchecked) {
+        throw unchecked.getCause();
+      }
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (cause instanceof Error error) {
+        throw error;
+      }
+      throw new IOException("uploading content failed", cause);
+    }
+    if (bytes > 0) {
+      bytesUp += bytes;
+      progress.advance(SyncProgress.Phase.UPLOAD, 0, bytes);
+    }
+  }
+
+  private ExecutorService sender() {
+    ExecutorService s = sender;
+    if (s == null) {
+      s =
+          Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "deltasync-upload");
+            thread.setDaemon(true);
+            return thread;
+          });
+      sender = s;
+    }
+    return s;
   }
 }
