@@ -57,8 +57,8 @@ import org.jspecify.annotations.Nullable;
  * and its subclasses for the server's refusals ({@link AuthenticationException} when the device was
  * revoked, {@link LeaseLostException} when a fenced append comes too late), plain {@link
  * IOException} (such as {@link ServerUnreachableException}) for connection failures that remained
- * after the retries. Thread-safe. {@link #close()} drops caches only: the {@link ServerClient} owns
- * the connections.
+ * after the retries. Thread-safe. {@link #close()} drops caches and stops the chunk read-ahead only
+ * (the store stays usable): the {@link ServerClient} owns the connections.
  */
 public final class HttpLogStore implements LogStore {
   /** Ids per {@code missing} request: the server's limit. */
@@ -365,10 +365,13 @@ public final class HttpLogStore implements LogStore {
     return chunks.read(id);
   }
 
-  /** Drops the cached chunk locations. The {@link ServerClient} keeps its connections. */
+  /**
+   * Drops the cached chunk locations and stops the thread that reads chunks ahead. The {@link
+   * ServerClient} keeps its connections.
+   */
   @Override
   public void close() {
-    chunks.clear();
+    chunks.close();
   }
 
   @Override

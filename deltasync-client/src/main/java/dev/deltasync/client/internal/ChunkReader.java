@@ -7,12 +7,20 @@ import dev.deltasync.format.FormatLimits;
 import dev.deltasync.format.PackFormatException;
 import dev.deltasync.format.PackLayout;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -26,16 +34,27 @@ import org.jspecify.annotations.Nullable;
  * also fetches that pack's index (from its end: usually one request, plus 16 bytes of header),
  * which locates every other chunk of the pack without asking again; and reads that walk a pack in
  * order fetch a growing window ahead (up to {@link #MAX_WINDOW_BYTES}), so a run of small chunks
- * costs a few requests, not one each. Memory: at most {@link #MAX_LOCATIONS} locations (about 150
- * bytes each) and one window. Thread-safe; reads are serialised.
+ * costs a few requests, not one each.
+ *
+ * <p>While reads walk a pack in order, the window after the current one is fetched in the
+ * background (on one daemon thread, {@code deltasync-chunk-prefetch}), so the caller's work on the
+ * chunks overlaps the network. A read that needs another place (a jump, another pack) cancels that
+ * fetch; one that fails is dropped, and the read fetches what it needs itself, so errors surface
+ * from the read as without read-ahead. Memory: at most {@link #MAX_LOCATIONS} locations (about 150
+ * bytes each), the current window and the one fetched ahead. Thread-safe; reads are serialised.
  */
-public final class ChunkReader {
+public final class ChunkReader implements AutoCloseable {
   static final int TAIL_BYTES = 64 * 1024;
   static final long MAX_INDEX_BYTES = 8L * 1024 * 1024;
   static final int FIRST_WINDOW_BYTES = 256 * 1024;
   static final int MAX_WINDOW_BYTES = 4 * 1024 * 1024;
   static final int MAX_LOCATIONS = 200_000;
   static final int MAX_PACKS = 512;
+  static final String PREFETCH_THREAD = "deltasync-chunk-prefetch";
+
+  /** How long {@link #close()} waits for a cancelled fetch ahead to end. */
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+
   private static final Pattern PACK_ID = Pattern.compile("[0-9a-f]{32}");
 
   private record Location(String pack, PackLayout.Entry entry) {}
@@ -43,7 +62,42 @@ public final class ChunkReader {
   @SuppressWarnings("ArrayRecordComponent") // private, and never compared
   private record Window(String pack, long start, byte[] bytes) {
     boolean covers(String p, long offset, int length) {
-      return pack.equals(p) && offset >= start && offset + length <= start + bytes.length;
+      return pack.equals(p) && offset >= start && offset + length <= end();
+    }
+
+    long end() {
+      return start + bytes.length;
+    }
+
+    byte[] slice(long offset, int length) {
+      byte[] slice = new byte[length];
+      System.arraycopy(bytes, (int) (offset - start), slice, 0, length);
+      return slice;
+    }
+  }
+
+  /**
+   * Bytes {@code start} to {@code end} of a pack, being fetched ahead; {@code size} is the window
+   * size they were asked with (before clipping to the pack's data).
+   */
+  private record Prefetch(String pack, long start, long end, int size, Future<byte[]> bytes) {
+    /**
+     * Whether it holds a chunk, or the part of it that does not fit {@code current} when it begins
+     * there and these bytes continue that window.
+     */
+    boolean serves(String p, long offset, int length, @Nullable Window current) {
+      if (!pack.equals(p) || offset + length > end) {
+        return false;
+      }
+      return offset >= start
+          || (current != null
+              && current.pack().equals(pack)
+              && current.end() == start
+              && offset >= current.start());
+    }
+
+    void cancel() {
+      bytes.cancel(true);
     }
   }
 
@@ -56,9 +110,16 @@ public final class ChunkReader {
   private final Map<String, Long> indexed = lru(MAX_PACKS);
 
   private @Nullable Window window;
+  private @Nullable Prefetch prefetch;
   private String lastPack = "";
   private long lastEnd = -1;
   private int readAhead;
+  private int blockingFetches;
+
+  /** Runs the fetches ahead; started with the first one, stopped by {@link #close()}. */
+  private @Nullable ExecutorService prefetcher;
+
+  private @Nullable Thread prefetcherThread;
 
   public ChunkReader(Transport transport, Credentials access, URI storage) {
     this.transport = transport;
@@ -93,7 +154,7 @@ public final class ChunkReader {
       return PackLayout.decodeChunk(location.entry(), stored);
     } catch (PackFormatException e) {
       locations.remove(id);
-      window = null;
+      forgetWindows();
       throw new StoreException.Corrupt(
           "chunk "
               + id
@@ -105,11 +166,48 @@ public final class ChunkReader {
     }
   }
 
-  /** Forgets every location and the window. */
+  /** Forgets every location and the window, and cancels the fetch ahead. */
   public synchronized void clear() {
     locations.clear();
     indexed.clear();
-    window = null;
+    forgetWindows();
+  }
+
+  /**
+   * Like {@link #clear()}, and stops the thread that fetches ahead, waiting (up to 10 s) for a
+   * cancelled fetch to end. The reader stays usable: a later read in order starts a new thread.
+   */
+  @Override
+  public void close() {
+    Thread stopping;
+    synchronized (this) {
+      clear();
+      ExecutorService executor = prefetcher;
+      stopping = prefetcherThread;
+      prefetcher = null;
+      prefetcherThread = null;
+      if (executor == null) {
+        return;
+      }
+      executor.shutdownNow();
+    }
+    if (stopping != null) {
+      try {
+        stopping.join(CLOSE_WAIT);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** The ranged requests that reads waited for from start to end, not fetched ahead: for tests. */
+  synchronized int blockingFetches() {
+    return blockingFetches;
+  }
+
+  /** The thread that fetches ahead, if one was started since the last close: for tests. */
+  synchronized @Nullable Thread prefetcherThread() {
+    return prefetcherThread;
   }
 
   private Location locate(ChunkId id) throws IOException {
@@ -153,29 +251,135 @@ public final class ChunkReader {
         new PackLayout.Entry(id.toByteString(), (int) codec, (int) raw, (int) stored, offset));
   }
 
-  /** The chunk's stored bytes: from the window, or fetched with a window ahead when sequential. */
+  /**
+   * The chunk's stored bytes: from the window, from the window fetched ahead when reading in order,
+   * or fetched now, with a window ahead when in order.
+   */
   private byte[] stored(Location location) throws IOException {
     PackLayout.Entry entry = location.entry();
     String pack = location.pack();
-    boolean sequential = pack.equals(lastPack) && entry.offset() == lastEnd;
+    long offset = entry.offset();
+    int length = entry.storedLength();
+    boolean sequential = pack.equals(lastPack) && offset == lastEnd;
     lastPack = pack;
-    lastEnd = entry.offset() + entry.storedLength();
-    Window current = window;
-    if (current == null || !current.covers(pack, entry.offset(), entry.storedLength())) {
-      readAhead =
-          sequential ? Math.min(MAX_WINDOW_BYTES, Math.max(FIRST_WINDOW_BYTES, readAhead * 2)) : 0;
-      long end = entry.offset() + entry.storedLength();
-      long dataEnd = indexed.getOrDefault(pack, -1L);
-      if (readAhead > entry.storedLength() && dataEnd > end) {
-        end = Math.min(dataEnd, entry.offset() + readAhead);
-      }
-      current = new Window(pack, entry.offset(), range(pack, entry.offset(), end));
-      window = current;
+    lastEnd = offset + length;
+    Prefetch ahead = prefetch;
+    if (ahead != null && !ahead.pack().equals(pack)) {
+      cancelPrefetch();
+      ahead = null;
     }
-    int from = (int) (entry.offset() - current.start());
-    byte[] stored = new byte[entry.storedLength()];
-    System.arraycopy(current.bytes(), from, stored, 0, stored.length);
+    Window current = window;
+    if (current != null && current.covers(pack, offset, length)) {
+      return current.slice(offset, length);
+    }
+    Window next = null;
+    if (ahead != null) {
+      prefetch = null;
+      if (sequential && ahead.serves(pack, offset, length, current)) {
+        next = take(ahead);
+        if (next != null) {
+          readAhead = ahead.size();
+        }
+      } else {
+        ahead.cancel();
+      }
+    }
+    if (next == null) {
+      next = fetch(pack, offset, length, sequential);
+    }
+    window = next;
+    if (sequential) {
+      prefetchAfter(next);
+    }
+    if (offset >= next.start()) {
+      return next.slice(offset, length);
+    }
+    // the chunk begins in the window before (Prefetch.serves checked that)
+    Window before = Objects.requireNonNull(current);
+    int head = (int) (next.start() - offset);
+    byte[] stored = new byte[length];
+    System.arraycopy(before.bytes(), (int) (offset - before.start()), stored, 0, head);
+    System.arraycopy(next.bytes(), 0, stored, head, length - head);
     return stored;
+  }
+
+  /** Fetches the chunk now, with a growing window ahead when reading in order. */
+  private Window fetch(String pack, long offset, int length, boolean sequential)
+      throws IOException {
+    readAhead =
+        sequential ? Math.min(MAX_WINDOW_BYTES, Math.max(FIRST_WINDOW_BYTES, readAhead * 2)) : 0;
+    long end = offset + length;
+    long dataEnd = indexed.getOrDefault(pack, -1L);
+    if (readAhead > length && dataEnd > end) {
+      end = Math.min(dataEnd, offset + readAhead);
+    }
+    blockingFetches++;
+    return new Window(pack, offset, range(pack, offset, end));
+  }
+
+  /**
+   * The window fetched ahead, waiting for it if it is still on its way; null when its fetch failed:
+   * the caller then fetches what it needs itself, and meets the failure again if it lasts.
+   *
+   * @throws InterruptedIOException when this thread is interrupted while waiting
+   */
+  private @Nullable Window take(Prefetch ahead) throws InterruptedIOException {
+    String pack = ahead.pack();
+    try {
+      return new Window(pack, ahead.start(), ahead.bytes().get());
+    } catch (InterruptedException e) {
+      ahead.cancel();
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while trying to read pack " + pack);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      return null;
+    } catch (CancellationException e) {
+      return null;
+    }
+  }
+
+  /** Starts fetching the window after {@code current}, if the pack's data goes on. */
+  private void prefetchAfter(Window current) {
+    String pack = current.pack();
+    long start = current.end();
+    long dataEnd = indexed.getOrDefault(pack, -1L);
+    if (dataEnd <= start) {
+      return;
+    }
+    int size = Math.min(MAX_WINDOW_BYTES, Math.max(FIRST_WINDOW_BYTES, readAhead * 2));
+    long end = Math.min(dataEnd, start + size);
+    Future<byte[]> bytes = prefetcher().submit(() -> range(pack, start, end));
+    prefetch = new Prefetch(pack, start, end, size, bytes);
+  }
+
+  private ExecutorService prefetcher() {
+    ExecutorService executor = prefetcher;
+    if (executor == null) {
+      executor =
+          Executors.newSingleThreadExecutor(task -> {
+            Thread thread = Thread.ofPlatform().name(PREFETCH_THREAD).daemon().unstarted(task);
+            prefetcherThread = thread;
+            return thread;
+          });
+      prefetcher = executor;
+    }
+    return executor;
+  }
+
+  private void cancelPrefetch() {
+    Prefetch ahead = prefetch;
+    prefetch = null;
+    if (ahead != null) {
+      ahead.cancel();
+    }
+  }
+
+  private void forgetWindows() {
+    window = null;
+    cancelPrefetch();
   }
 
   /** Bytes {@code start} (inclusive) to {@code end} (exclusive) of a pack. */
