@@ -69,7 +69,8 @@ public final class SyncRun {
 
   public SyncResult run() throws IOException {
     WorkingState working;
-    try (Scratch scratch = options.snapshot().openScratch()) {
+    try (Scratch scratch = options.snapshot().openScratch();
+        uploader) {
       working = new WorkingState(options.snapshot(), scratch.working());
       recovering = !options.snapshot().applied().isEmpty();
       SyncProgress progress = options.progress();
@@ -345,6 +346,7 @@ public final class SyncRun {
                 reconcile(working, change, own, log.header(), entry.sequence());
                 options.progress().advance(Phase.APPLY, 1, 0);
               }
+              options.source().checkpoint(); // what is recorded as written must be there
             });
         working.cursor(entry.sequence());
       }

@@ -12,6 +12,7 @@ import dev.deltasync.format.v1.FileBody;
 import dev.deltasync.format.v1.Item;
 import dev.deltasync.format.v1.ItemKind;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -25,11 +26,19 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -44,10 +53,27 @@ final class FileWriter {
     boolean deleted(Path dir, String path) throws IOException;
   }
 
+  /** New files held back at most, before they are published. */
+  static final int HELD_FILES = 512;
+
+  /** Bytes of new files held back at most (they sit in the page cache until fsynced). */
+  static final long HELD_BYTES = 64L * 1024 * 1024;
+
+  /**
+   * Threads that fsync held files and directories: the file system commits their fsyncs together.
+   */
+  static final int FSYNC_THREADS = 16;
+
+  /** A new file written to its temp file, not yet fsynced nor visible at {@code dest}. */
+  private record Held(Path temp, Path dest, String path) {}
+
   private final Path root;
   private final FileReader reader;
   private final PathKeys keys;
   private final NonEmptyDirectories nonEmpty;
+  private final Map<String, Held> held = new LinkedHashMap<>(); // by path key
+  private long heldBytes;
+  private @Nullable ExecutorService fsyncs;
 
   FileWriter(Path root, FileReader reader, PathKeys keys, NonEmptyDirectories nonEmpty) {
     this.root = root;
@@ -58,6 +84,13 @@ final class FileWriter {
 
   ApplyResult put(@Nullable SnapshotEntry expected, Item target, ContentReader content)
       throws IOException {
+    boolean isNew =
+        expected == null
+            && (target.getKind() == ItemKind.KIND_FILE
+                || target.getKind() == ItemKind.KIND_DIRECTORY);
+    if (!isNew || held.containsKey(keys.of(target.getPath()))) {
+      publishHeld(); // what follows may look at, or replace, what is held
+    }
     Path dest = root.resolve(target.getPath());
     Path src = null;
     FileStat checked = null; // the local item's stat when it was found unchanged
@@ -132,10 +165,13 @@ final class FileWriter {
           return new ApplyResult.Applied(kept);
         }
         Path temp = temp(dest);
+        if (expected == null) {
+          return hold(temp, dest, target, content);
+        }
         try {
           FileStat written =
-              writeTemp(temp, dest, target.getFile(), localContent(src, expected, content));
-          if (expected == null || moving) {
+              writeTemp(temp, dest, target.getFile(), localContent(src, expected, content), true);
+          if (moving) {
             if (!publishNew(temp, dest)) {
               return taken(target);
             }
@@ -166,6 +202,7 @@ final class FileWriter {
   }
 
   ApplyResult remove(SnapshotEntry expected) throws IOException {
+    publishHeld();
     Path path = root.resolve(expected.item().getPath());
     requireRealParents(path);
     if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
@@ -200,6 +237,156 @@ final class FileWriter {
     }
     syncDirectory(path.getParent());
     return new ApplyResult.Applied(null);
+  }
+
+  /**
+   * Writes a new file to a temp file beside its place and holds it back: {@link #publishHeld}
+   * fsyncs the held files together, on several threads, makes each visible where nothing is in the
+   * way, and fsyncs each of their directories once. A crash before that leaves only temp files,
+   * which the next scan removes: the place is as it was. The stat returned is the file's: its inode
+   * and mtime stay when it is published.
+   */
+  private ApplyResult hold(Path temp, Path dest, Item target, ContentReader content)
+      throws IOException {
+    FileStat written;
+    try {
+      written = writeTemp(temp, dest, target.getFile(), content, false);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(temp);
+      throw e;
+    }
+    held.put(keys.of(target.getPath()), new Held(temp, dest, target.getPath()));
+    heldBytes += target.getFile().getSize();
+    if (held.size() >= HELD_FILES || heldBytes >= HELD_BYTES) {
+      publishHeld();
+    }
+    return new ApplyResult.Applied(written);
+  }
+
+  /**
+   * Makes every held new file durable and visible. When a local item took one's place since it was
+   * written, that file is not published and this throws: the sync must not commit, and the next one
+   * sees the local item (the other held files are published; a sync adopts them).
+   */
+  void publishHeld() throws IOException {
+    if (held.isEmpty()) {
+      return;
+    }
+    List<Held> files = new ArrayList<>(held.values());
+    held.clear();
+    heldBytes = 0;
+    List<String> taken = new ArrayList<>();
+    try {
+      inParallel(files.stream().map(Held::temp).toList(), FileWriter::fsyncFile);
+      Set<Path> directories = new LinkedHashSet<>();
+      for (Held file : files) {
+        if (linkNew(file.temp(), file.dest())) {
+          Path parent = file.dest().getParent();
+          if (parent != null) {
+            directories.add(parent);
+          }
+        } else {
+          taken.add(file.path());
+        }
+      }
+      inParallel(List.copyOf(directories), FileWriter::syncDirectory);
+    } finally {
+      for (Held file : files) {
+        Files.deleteIfExists(file.temp());
+      }
+    }
+    if (!taken.isEmpty()) {
+      throw new SyncException(
+          taken.size()
+              + " new file(s) could not be written because a local item took the place while"
+              + " the sync ran (for example "
+              + taken.get(0)
+              + "); nothing of this sync is committed. Sync again.");
+    }
+  }
+
+  /**
+   * Drops held files that were never published (of a sync that failed: it committed nothing, and
+   * the next one writes them again); they were never visible.
+   */
+  void discardHeld() {
+    for (Held file : held.values()) {
+      try {
+        Files.deleteIfExists(file.temp());
+      } catch (IOException e) {
+        // The next scan removes the engine's leftover temp files.
+      }
+    }
+    held.clear();
+    heldBytes = 0;
+  }
+
+  /** Stops the fsync threads. */
+  void close() {
+    ExecutorService pool = fsyncs;
+    if (pool != null) {
+      pool.shutdownNow();
+      fsyncs = null;
+    }
+  }
+
+  private interface PathAction {
+    void run(Path path) throws IOException;
+  }
+
+  /** Runs {@code action} on every path, on up to {@link #FSYNC_THREADS} threads; waits for all. */
+  private void inParallel(List<Path> paths, PathAction action) throws IOException {
+    if (paths.size() <= 1) {
+      for (Path path : paths) {
+        action.run(path);
+      }
+      return;
+    }
+    ExecutorService pool = fsyncs;
+    if (pool == null) {
+      pool =
+          Executors.newFixedThreadPool(
+              FSYNC_THREADS,
+              task -> {
+                Thread thread = new Thread(task, "deltasync-fsync");
+                thread.setDaemon(true);
+                return thread;
+              });
+      fsyncs = pool;
+    }
+    List<Future<?>> running = new ArrayList<>();
+    for (Path path : paths) {
+      running.add(
+          pool.submit(() -> {
+            action.run(path);
+            return null;
+          }));
+    }
+    IOException failed = null;
+    for (Future<?> future : running) {
+      try {
+        future.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while files were made durable");
+      } catch (ExecutionException e) {
+        if (failed == null) {
+          failed =
+              e.getCause() instanceof IOException io
+                  ? io
+                  : new IOException("making files durable failed", e.getCause());
+        }
+      }
+    }
+    if (failed != null) {
+      throw failed;
+    }
+  }
+
+  private static void fsyncFile(Path file) throws IOException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      channel.force(true);
+    }
   }
 
   /**
@@ -272,8 +459,12 @@ final class FileWriter {
     };
   }
 
-  /** Writes the new content to {@code temp} (fsynced, with mode and mtime) and returns its stat. */
-  private FileStat writeTemp(Path temp, Path dest, FileBody body, ContentReader content)
+  /**
+   * Writes the new content to {@code temp} (with mode and mtime; fsynced when asked) and returns
+   * its stat.
+   */
+  private FileStat writeTemp(
+      Path temp, Path dest, FileBody body, ContentReader content, boolean fsync)
       throws IOException {
     long written = 0;
     try (FileChannel out =
@@ -299,7 +490,9 @@ final class FileWriter {
         throw new IOException(
             "content of " + dest + " adds up to " + written + " bytes, not " + body.getSize());
       }
-      out.force(true);
+      if (fsync) {
+        out.force(true);
+      }
     }
     keepPermissions(dest, temp);
     setExecutable(temp, ItemVersions.isExecutable(body.getMode()));
@@ -315,6 +508,15 @@ final class FileWriter {
    * {@code to} is taken.
    */
   private static boolean publishNew(Path from, Path to) throws IOException {
+    if (!linkNew(from, to)) {
+      return false;
+    }
+    syncDirectory(to.getParent());
+    return true;
+  }
+
+  /** {@link #publishNew} without the fsync of the directory. */
+  private static boolean linkNew(Path from, Path to) throws IOException {
     try {
       Files.createLink(to, from);
     } catch (FileAlreadyExistsException e) {
@@ -324,11 +526,9 @@ final class FileWriter {
         return false;
       }
       Files.move(from, to, StandardCopyOption.ATOMIC_MOVE); // no hard links here: check, then move
-      syncDirectory(to.getParent());
       return true;
     }
     Files.delete(from);
-    syncDirectory(to.getParent());
     return true;
   }
 

@@ -101,6 +101,7 @@ public final class FolderSource implements Source {
 
   @Override
   public void scan(ScanContext context) throws IOException {
+    writer.discardHeld(); // a sync that failed after writing them committed nothing
     Path marker = root.resolve(ReservedNames.MARKER);
     if (!Files.exists(marker, LinkOption.NOFOLLOW_LINKS)) {
       if (!context.firstSync()) {
@@ -368,8 +369,23 @@ public final class FolderSource implements Source {
     return writer.remove(expected);
   }
 
+  /** Publishes the new files held back (see {@link FileWriter#publishHeld}). */
   @Override
-  public void close() {}
+  public void checkpoint() throws IOException {
+    writer.publishHeld();
+  }
+
+  @Override
+  public void flush() throws IOException {
+    writer.publishHeld();
+  }
+
+  /** New files still held back were never visible, and are dropped. */
+  @Override
+  public void close() {
+    writer.discardHeld();
+    writer.close();
+  }
 
   static boolean isEmptyDirectory(Path dir) throws IOException {
     try (var entries = Files.newDirectoryStream(dir)) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.deltasync.engine.ApplyResult;
 import dev.deltasync.engine.ContentReader;
 import dev.deltasync.engine.ItemVersions;
+import dev.deltasync.engine.SyncException;
 import dev.deltasync.engine.snapshot.FileStat;
 import dev.deltasync.engine.snapshot.SnapshotEntry;
 import dev.deltasync.engine.store.ChunkId;
@@ -93,6 +94,7 @@ class FolderSourceWriteTest {
     try (FolderSource source = FolderSource.open(dir)) {
       Item old = file("plan.txt", "v1");
       ApplyResult first = source.put(null, old, stored());
+      source.flush();
       SnapshotEntry expected = entry(source, old, ((ApplyResult.Applied) first).stat());
       Files.writeString(dir.resolve("plan.txt"), "edited by the user just now");
       ApplyResult result = source.put(expected, file("plan.txt", "v2 from elsewhere"), stored());
@@ -166,11 +168,67 @@ class FolderSourceWriteTest {
             Files.writeString(dir.resolve("race.txt"), "the user's");
             return stored().chunk(id);
           };
+      // A new file is held back until the checkpoint: the race shows there, and fails the log.
       ApplyResult result = source.put(null, file("race.txt", "remote"), userWritesMeanwhile);
-      assertThat(result).isInstanceOf(ApplyResult.LocalChanged.class);
-      assertThat(((ApplyResult.LocalChanged) result).reason())
-          .isEqualTo(ApplyResult.Reason.PATH_TAKEN);
+      assertThat(result).isInstanceOf(ApplyResult.Applied.class);
+      assertThatThrownBy(source::checkpoint)
+          .isInstanceOf(SyncException.class)
+          .hasMessageContaining("race.txt")
+          .hasMessageContaining("Sync again");
       assertThat(Files.readString(dir.resolve("race.txt"))).isEqualTo("the user's");
+      assertThat(namesIn(dir)).containsExactly("race.txt");
+    }
+  }
+
+  @Test
+  void aNewFileBecomesVisibleAtTheCheckpointWithTheStatPutReturned() throws IOException {
+    try (FolderSource source = FolderSource.open(dir)) {
+      ApplyResult result = source.put(null, file("new.txt", "fresh"), stored());
+      assertThat(dir.resolve("new.txt")).as("held back until the checkpoint").doesNotExist();
+      source.checkpoint();
+      assertThat(Files.readString(dir.resolve("new.txt"))).isEqualTo("fresh");
+      assertThat(FileReader.stat(FileReader.attributes(dir.resolve("new.txt"))))
+          .isEqualTo(((ApplyResult.Applied) result).stat());
+      assertThat(namesIn(dir)).containsExactly("new.txt");
+    }
+  }
+
+  @Test
+  void manyNewFilesArePublishedInBatchesAndAllArriveIntact() throws IOException {
+    int count = FileWriter.HELD_FILES * 2 + 7;
+    try (FolderSource source = FolderSource.open(dir)) {
+      for (int i = 0; i < count; i++) {
+        source.put(null, file("d" + (i % 5) + "/f" + i + ".txt", "content " + i), stored());
+      }
+      source.flush();
+    }
+    for (int i = 0; i < count; i++) {
+      assertThat(Files.readString(dir.resolve("d" + (i % 5) + "/f" + i + ".txt")))
+          .isEqualTo("content " + i);
+    }
+    for (int d = 0; d < 5; d++) {
+      assertThat(namesIn(dir.resolve("d" + d))).allMatch(name -> name.startsWith("f"));
+    }
+  }
+
+  @Test
+  void newFilesHeldWhenTheSourceClosesAreDroppedNotPublished() throws IOException {
+    try (FolderSource source = FolderSource.open(dir)) {
+      source.put(null, file("never.txt", "of a sync that failed"), stored());
+    }
+    try (FolderSource source = FolderSource.open(dir)) {
+      source.checkpoint();
+    }
+    assertThat(namesIn(dir)).isEmpty(); // neither the file nor its temp file
+  }
+
+  /** The names in a directory, without the folder's marker. */
+  private static List<String> namesIn(Path directory) throws IOException {
+    try (Stream<Path> files = Files.list(directory)) {
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(name -> !name.equals(ReservedNames.MARKER))
+          .toList();
     }
   }
 
