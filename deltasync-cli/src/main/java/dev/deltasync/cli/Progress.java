@@ -110,6 +110,14 @@ final class Progress implements AutoCloseable {
     }
 
     @Override
+    public void total(Phase phase, long totalItems, long totalBytes) {
+      ProgressMeter meter = meters.get(phase);
+      if (meter != null) {
+        meter.total(totalItems, totalBytes);
+      }
+    }
+
+    @Override
     public void advance(Phase phase, long items, long bytes) {
       ProgressMeter meter = meters.get(phase);
       if (meter == null) {

@@ -11,8 +11,8 @@ final class ProgressMeter {
   private static final long SAMPLE_NANOS = 200_000_000L;
 
   final long started;
-  final long totalItems;
-  final long totalBytes;
+  long totalItems;
+  long totalBytes;
   private long items;
   private long bytes;
 
@@ -24,6 +24,12 @@ final class ProgressMeter {
     this.totalItems = totalItems;
     this.totalBytes = totalBytes;
     samples.add(new long[] {now, 0, 0});
+  }
+
+  /** The totals as the sync knows them now (-1: not known). */
+  void total(long items, long bytes) {
+    totalItems = items;
+    totalBytes = bytes;
   }
 
   void advance(long now, long moreItems, long moreBytes) {

@@ -54,6 +54,24 @@ class ProgressTest {
   }
 
   @Test
+  void totalsLearnedDuringAPhaseBringTheTimeLeft() {
+    SyncProgress sync = progress(Progress.Mode.BAR).collection("docs");
+    sync.start(Phase.APPLY, -1, -1);
+    for (int i = 0; i < 10; i++) {
+      now += 500 * MS;
+      sync.advance(Phase.APPLY, 100, 0); // 200 changes a second
+    }
+    assertThat(lastBar()).isEqualTo("docs: apply 1,000 changes, 200/s");
+
+    sync.total(Phase.APPLY, 3000, -1); // a log was read: 3,000 changes in all
+    now += 500 * MS;
+    sync.advance(Phase.APPLY, 100, 0);
+
+    // 1,900 left at 200 a second
+    assertThat(lastBar()).isEqualTo("docs: apply 1,100 of 3,000 changes, 200/s, ETA 0:10");
+  }
+
+  @Test
   void theRateIsThatOfTheLastSecondsNotOfTheWholePhase() {
     SyncProgress sync = progress(Progress.Mode.BAR).collection("docs");
     sync.start(Phase.UPLOAD, -1, -1);

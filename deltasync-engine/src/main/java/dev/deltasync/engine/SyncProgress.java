@@ -35,6 +35,16 @@ public interface SyncProgress {
    */
   default void start(Phase phase, long totalItems, long totalBytes) {}
 
+  /**
+   * A started phase's totals as far as the sync knows them now; each call replaces the totals of
+   * {@link #start} and of earlier calls (-1: still not known). They grow while the sync learns
+   * more: {@link Phase#SCAN} starts with the items of the last sync (an estimate); {@link
+   * Phase#DOWNLOAD} and {@link Phase#APPLY} grow as logs are listed and read (log bytes, the
+   * content their new files need at most, changes); {@link Phase#UPLOAD} learns its changes when
+   * the push begins.
+   */
+  default void total(Phase phase, long totalItems, long totalBytes) {}
+
   /** A started phase counted {@code items} more items and {@code bytes} more bytes. */
   default void advance(Phase phase, long items, long bytes) {}
 

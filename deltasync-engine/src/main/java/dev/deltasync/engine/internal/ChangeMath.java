@@ -115,6 +115,28 @@ public final class ChangeMath {
   }
 
   /**
+   * The bytes of content the changes refer to (the chunks of the files they add or replace, the
+   * chunks their file edits insert): the most a device applying them downloads.
+   */
+  static long contentBytes(List<Change> changes) {
+    long bytes = 0;
+    for (Change change : changes) {
+      if (change.hasItem() && change.getItem().hasFile()) {
+        for (ChunkRef ref : change.getItem().getFile().getChunksList()) {
+          bytes += ref.getLength();
+        }
+      } else if (change.hasFileEdit()) {
+        for (ChunkSplice splice : change.getFileEdit().getSplicesList()) {
+          for (ChunkRef ref : splice.getInsertList()) {
+            bytes += ref.getLength();
+          }
+        }
+      }
+    }
+    return bytes;
+  }
+
+  /**
    * The state a change leads to from {@code base} (the item as the writer had it): null for a
    * delete.
    *

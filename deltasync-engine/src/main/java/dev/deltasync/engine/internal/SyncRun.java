@@ -59,6 +59,10 @@ public final class SyncRun {
   private int conflicts;
   private long logBytesUp;
   private long logBytesDown;
+  // What the progress listener hears as totals (SyncProgress.total).
+  private long logsListed;
+  private long changesRead;
+  private long downloadTotalBytes;
 
   public SyncRun(SyncOptions options) {
     this.options = options;
@@ -74,7 +78,8 @@ public final class SyncRun {
       working = new WorkingState(options.snapshot(), scratch.working());
       recovering = !options.snapshot().applied().isEmpty();
       SyncProgress progress = options.progress();
-      progress.start(Phase.SCAN, -1, -1);
+      long lastItems = options.snapshot().size();
+      progress.start(Phase.SCAN, lastItems > 0 ? lastItems : -1, -1);
       progress.start(Phase.UPLOAD, -1, -1);
       scanAndDiff(working, scratch);
       progress.end(Phase.SCAN);
@@ -161,6 +166,7 @@ public final class SyncRun {
         return;
       }
       checkDeleteSafeguard(count.deletes());
+      options.progress().total(Phase.UPLOAD, sent + count.changes(), -1);
       requireContent(outgoing, count.changes());
       if (pushInLogs(working, outgoing, count.changes())) {
         return;
@@ -312,6 +318,11 @@ public final class SyncRun {
         return;
       }
       for (LogEntry entry : entries) {
+        logsListed++;
+        downloadTotalBytes += entry.size();
+      }
+      options.progress().total(Phase.DOWNLOAD, logsListed, downloadTotalBytes);
+      for (LogEntry entry : entries) {
         byte[] bytes = options.store().read(options.collection(), entry.sequence());
         logBytesDown += bytes.length;
         options.progress().advance(Phase.DOWNLOAD, 1, bytes.length);
@@ -329,6 +340,12 @@ public final class SyncRun {
               e);
         }
         boolean own = pushedLogs.contains(log.header().getLogId());
+        changesRead += log.changes().size();
+        options.progress().total(Phase.APPLY, changesRead, -1);
+        if (!own) {
+          downloadTotalBytes += ChangeMath.contentBytes(log.changes());
+          options.progress().total(Phase.DOWNLOAD, logsListed, downloadTotalBytes);
+        }
         if (!own) {
           refuseForeignKinds(entry.sequence(), log);
           refuseHostile(entry.sequence(), log);

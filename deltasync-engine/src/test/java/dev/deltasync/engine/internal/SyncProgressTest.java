@@ -75,6 +75,27 @@ class SyncProgressTest {
     assertThat(progress.items(Phase.APPLY)).isEqualTo(sent.sent() + sentAgain.sent());
     assertThat(progress.items(Phase.SCAN)).isZero();
     assertThat(progress.bytes(Phase.UPLOAD)).isZero();
+    // The totals it learned while reading the logs match what it then did (nothing was local).
+    assertThat(progress.lastTotal(Phase.DOWNLOAD)).containsExactly(2, received.bytesDown());
+    assertThat(progress.lastTotal(Phase.APPLY)).containsExactly(3, -1);
+  }
+
+  @Test
+  void totalsAreTheLastSyncsItemsForTheScanAndTheChangesForTheUpload() throws IOException {
+    MemorySource a = new MemorySource();
+    a.file("one.txt", "1");
+    a.file("two.txt", "2");
+    Recorder first = new Recorder();
+    sync("a", a, first);
+    assertThat(first.started(Phase.SCAN)).as("nothing synced before").containsExactly(-1, -1);
+    assertThat(first.lastTotal(Phase.UPLOAD)).containsExactly(2, -1);
+
+    a.file("three.txt", "3");
+    Recorder second = new Recorder();
+    SyncResult result = sync("a", a, second);
+    assertThat(second.started(Phase.SCAN)).containsExactly(2, -1);
+    assertThat(second.lastTotal(Phase.UPLOAD)).containsExactly(result.sent(), -1);
+    assertThat(result.sent()).isEqualTo(1);
   }
 
   private SyncResult sync(String device, MemorySource source, SyncProgress progress)
@@ -91,12 +112,26 @@ class SyncProgressTest {
   private static final class Recorder implements SyncProgress {
     final List<String> events = new ArrayList<>();
     private final Map<Phase, long[]> counts = new EnumMap<>(Phase.class);
+    private final Map<Phase, long[]> totals = new EnumMap<>(Phase.class);
+    private final Map<Phase, long[]> started = new EnumMap<>(Phase.class);
 
     @Override
     public void start(Phase phase, long totalItems, long totalBytes) {
       assertThat(counts).doesNotContainKey(phase);
       counts.put(phase, new long[2]);
+      started.put(phase, new long[] {totalItems, totalBytes});
       events.add("start " + phase);
+    }
+
+    @Override
+    public void total(Phase phase, long totalItems, long totalBytes) {
+      count(phase); // only while started
+      totals.put(phase, new long[] {totalItems, totalBytes});
+    }
+
+    /** {items, bytes} of the last totals heard for the phase; {-1, -1} when none. */
+    long[] lastTotal(Phase phase) {
+      return totals.getOrDefault(phase, new long[] {-1, -1});
     }
 
     @Override
@@ -113,6 +148,10 @@ class SyncProgressTest {
 
     private long[] count(Phase phase) {
       return Objects.requireNonNull(counts.get(phase), () -> phase + " was not started");
+    }
+
+    long[] started(Phase phase) {
+      return Objects.requireNonNull(started.get(phase), () -> phase + " was not started");
     }
 
     long items(Phase phase) {
