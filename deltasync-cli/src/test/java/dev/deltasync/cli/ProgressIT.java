@@ -31,7 +31,7 @@ class ProgressIT {
     DeviceProcesses.Run plain = run("--home", h, "sync").succeeded();
     assertThat(plain.stderr())
         .containsPattern("(?m)^sync docs: scanned \\d+ items, .+ in \\d+\\.\\d s$")
-        .containsPattern("(?m)^sync docs: uploaded 3 changes, .+ in \\d+\\.\\d s$")
+        .containsPattern("(?m)^sync docs: uploaded 3 of 3 changes, .+ in \\d+\\.\\d s$")
         .doesNotContain("\r");
     assertThat(plain.stdout()).startsWith("docs: sent 3,");
 
