@@ -16,6 +16,9 @@ import java.util.zip.CRC32C;
  * stream and, for a file, makes it durable.
  */
 public final class PackWriter {
+  /** Bytes at a chunk's start compressed to tell whether it is worth compressing. */
+  static final int PROBE_BYTES = 4096;
+
   private final OutputStream out;
   private final List<PackLayout.Entry> entries = new ArrayList<>();
   private long offset = PackLayout.HEADER_BYTES;
@@ -49,7 +52,7 @@ public final class PackWriter {
     if (entries.size() >= PackLayout.MAX_ENTRIES) {
       throw new IllegalArgumentException("a pack holds at most " + PackLayout.MAX_ENTRIES);
     }
-    byte[] compressed = Zstd.compress(raw, PackLayout.ZSTD_LEVEL);
+    byte[] compressed = worthCompressing(raw) ? Zstd.compress(raw, PackLayout.ZSTD_LEVEL) : raw;
     boolean zstd = compressed.length < raw.length;
     byte[] stored = zstd ? compressed : raw;
     out.write(stored);
@@ -58,6 +61,22 @@ public final class PackWriter {
     entries.add(entry);
     offset += stored.length;
     return entry;
+  }
+
+  /**
+   * Whether zstd may make the chunk smaller: its first {@link #PROBE_BYTES} are compressed (at the
+   * fastest positive level) and must shrink by 3%. Incompressible content (media, archives,
+   * encrypted files) is then stored without the full attempt, which costs as much CPU as
+   * compressing text; a chunk whose start does not compress but whose rest would is stored raw
+   * (still correct).
+   */
+  static boolean worthCompressing(byte[] raw) {
+    if (raw.length < 2 * PROBE_BYTES) {
+      return true;
+    }
+    byte[] probe = new byte[(int) Zstd.compressBound(PROBE_BYTES)];
+    long size = Zstd.compressByteArray(probe, 0, probe.length, raw, 0, PROBE_BYTES, 1);
+    return Zstd.isError(size) || size < PROBE_BYTES * 97L / 100;
   }
 
   /** The number of chunks added. */

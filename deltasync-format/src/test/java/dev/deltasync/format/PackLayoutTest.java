@@ -59,6 +59,32 @@ class PackLayoutTest {
   }
 
   @Test
+  void onlyChunksWhoseStartCompressesAreCompressed() throws Exception {
+    Random random = new Random(11);
+    byte[] noise = new byte[20_000];
+    random.nextBytes(noise);
+    byte[] text = "a line of text that repeats; ".repeat(700).getBytes(StandardCharsets.UTF_8);
+    byte[] noiseThenText = Arrays.copyOf(noise, 20_000);
+    System.arraycopy(
+        text, 0, noiseThenText, PackWriter.PROBE_BYTES, 20_000 - PackWriter.PROBE_BYTES);
+    byte[] smallNoiseThenText = Arrays.copyOf(noiseThenText, 2 * PackWriter.PROBE_BYTES - 1);
+    System.arraycopy(text, 0, smallNoiseThenText, 100, smallNoiseThenText.length - 100);
+
+    assertThat(PackWriter.worthCompressing(noise)).isFalse();
+    assertThat(PackWriter.worthCompressing(text)).isTrue();
+    // Judged by its start only: stored raw, though its rest would compress.
+    assertThat(PackWriter.worthCompressing(noiseThenText)).isFalse();
+    // Too small to probe: always tried.
+    assertThat(PackWriter.worthCompressing(smallNoiseThenText)).isTrue();
+
+    List<PackLayout.Entry> entries =
+        PackLayout.readIndex(new BytesChannel(pack(List.of(noise, text, noiseThenText))));
+    assertThat(entries)
+        .extracting(PackLayout.Entry::codec)
+        .containsExactly(PackLayout.CODEC_STORED, PackLayout.CODEC_ZSTD, PackLayout.CODEC_STORED);
+  }
+
+  @Test
   void emptyPackHasAnIndexOfNoEntries() throws Exception {
     byte[] pack = pack(List.of());
     assertThat(pack).hasSize(PackLayout.HEADER_BYTES + PackLayout.TRAILER_BYTES);
