@@ -87,8 +87,8 @@ public interface Source extends Closeable {
    * Makes every put and remove so far durable and visible. The engine calls it after the last put
    * or remove of each log it applies, right before it records that log's changes as written here: a
    * source that holds writes back (new files, fsynced together) must have done them by then.
-   * Sources that write each item at once need nothing here. Record sources that write a single file
-   * once per sync keep doing that in {@link #flush}.
+   * Sources that write each item at once need nothing here; a source that writes many items into
+   * one file writes it here, once per log (and holds the writes of a log until then).
    *
    * @throws IOException when the writes cannot be made durable, or a local item took the place of
    *     one of them: the engine then records nothing of the log
@@ -97,9 +97,9 @@ public interface Source extends Closeable {
 
   /**
    * Makes every put and remove of this sync durable. The engine calls it once, after the last put
-   * or remove and before it commits the snapshot; a source may hold writes back until then (a
-   * single file holding many records is written once, not once per record), as long as a crash
-   * before the end of {@code flush} leaves the local data as it was before those writes.
+   * or remove and before it commits the snapshot; a source may hold writes back until then (or
+   * until a {@link #checkpoint}), as long as a crash before the end of {@code flush} leaves the
+   * local data as it was before those writes.
    *
    * @throws IOException when the writes cannot be made durable, or local data changed under them
    *     since the scan in a way the source cannot merge: the engine then commits nothing, and the

@@ -302,6 +302,16 @@ public final class ICalSource implements Source {
   }
 
   /**
+   * Writes the single file at the end of each log as well: the engine is about to record that log's
+   * changes as written here, and after a crash they must be (a later edit of the file is then an
+   * edit of what the log brought, not a reason to undo it).
+   */
+  @Override
+  public void checkpoint() throws IOException {
+    flush();
+  }
+
+  /**
    * Single-file mode: writes every put and remove since the scan into the file, in one crash-safe
    * write (temporary file, fsync, rename). Nothing happens when there were none, or when they leave
    * the file as it was.

@@ -50,8 +50,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Writes are atomic per file (temporary file, fsync, check that the file still holds what was
  * read, rename, fsync of the directory). A vdir file is written at each put or remove; a single
- * file collects the puts and removes of a sync in memory and is written once, by {@link #flush}.
- * Called from one thread at a time.
+ * file collects the puts and removes of each pulled log in memory and is written once per log, by
+ * {@link #checkpoint}, and by {@link #flush}. Called from one thread at a time.
  */
 public final class VCardSource implements Source {
   private static final System.Logger LOG = System.getLogger(VCardSource.class.getName());
@@ -405,6 +405,16 @@ public final class VCardSource implements Source {
     }
     files.remove(uid);
     return new ApplyResult.Applied(null);
+  }
+
+  /**
+   * Writes the single file at the end of each log as well: the engine is about to record that log's
+   * changes as written here, and after a crash they must be (a later edit of the file is then an
+   * edit of what the log brought, not a reason to undo it).
+   */
+  @Override
+  public void checkpoint() throws IOException {
+    flush();
   }
 
   /**

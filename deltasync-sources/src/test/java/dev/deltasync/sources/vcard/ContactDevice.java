@@ -1,5 +1,9 @@
 package dev.deltasync.sources.vcard;
 
+import dev.deltasync.engine.ApplyResult;
+import dev.deltasync.engine.ContentReader;
+import dev.deltasync.engine.ScanContext;
+import dev.deltasync.engine.Source;
 import dev.deltasync.engine.SyncOperation;
 import dev.deltasync.engine.SyncOptions;
 import dev.deltasync.engine.SyncResult;
@@ -7,6 +11,8 @@ import dev.deltasync.engine.snapshot.SnapshotEntry;
 import dev.deltasync.engine.snapshot.SnapshotStore;
 import dev.deltasync.engine.store.LogStore;
 import dev.deltasync.format.v1.Component;
+import dev.deltasync.format.v1.Item;
+import dev.deltasync.format.v1.ItemKind;
 import dev.deltasync.sources.records.RecordingScan;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -15,6 +21,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /** One simulated device with a contacts target (a .vcf file or a vdir) and a shared store. */
 final class ContactDevice {
@@ -39,6 +46,70 @@ final class ContactDevice {
           SyncOptions.of("alice", name, "contacts", source, snapshot, store)
               .withClock(Clock.fixed(Instant.ofEpochMilli(clockMillis), ZoneOffset.UTC));
       return new SyncOperation(options).execute();
+    }
+  }
+
+  /**
+   * A sync that dies after applying every pulled log, right before its final flush and commit (as a
+   * process killed there would): throws the simulated crash.
+   */
+  void syncCrashingBeforeTheCommit() throws IOException {
+    clockMillis += 1000;
+    try (SnapshotStore snapshot = SnapshotStore.open(home.resolve("contacts.snapshot.db"));
+        VCardSource source = VCardSource.open(target)) {
+      Source crashing =
+          new Source() {
+            @Override
+            public void scan(ScanContext context) throws IOException {
+              source.scan(context);
+            }
+
+            @Override
+            public String pathKey(String path) {
+              return source.pathKey(path);
+            }
+
+            @Override
+            public boolean keeps(ItemKind kind) {
+              return source.keeps(kind);
+            }
+
+            @Override
+            public @Nullable String refuse(String path) throws IOException {
+              return source.refuse(path);
+            }
+
+            @Override
+            public ApplyResult put(
+                @Nullable SnapshotEntry expected, Item item, ContentReader content)
+                throws IOException {
+              return source.put(expected, item, content);
+            }
+
+            @Override
+            public ApplyResult remove(SnapshotEntry expected) throws IOException {
+              return source.remove(expected);
+            }
+
+            @Override
+            public void checkpoint() throws IOException {
+              source.checkpoint();
+            }
+
+            @Override
+            public void flush() throws IOException {
+              throw new IOException("simulated crash before the commit");
+            }
+
+            @Override
+            public void close() {
+              source.close();
+            }
+          };
+      SyncOptions options =
+          SyncOptions.of("alice", name, "contacts", crashing, snapshot, store)
+              .withClock(Clock.fixed(Instant.ofEpochMilli(clockMillis), ZoneOffset.UTC));
+      new SyncOperation(options).execute();
     }
   }
 
