@@ -6,6 +6,7 @@ import dev.deltasync.engine.SyncResult;
 import dev.deltasync.engine.snapshot.SnapshotStore;
 import dev.deltasync.engine.store.LogStore;
 import dev.deltasync.format.v1.Component;
+import dev.deltasync.sources.records.CrashBeforeCommit;
 import dev.deltasync.sources.records.RecordingScan;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -41,6 +42,18 @@ final class CalendarDevice {
         throw new AssertionError(name + " found problems: " + source.problems());
       }
       return result;
+    }
+  }
+
+  /** A sync that dies right before its final flush and commit ({@link CrashBeforeCommit}). */
+  void syncCrashingBeforeTheCommit() throws IOException {
+    clockMillis += 1000;
+    try (SnapshotStore snapshot = SnapshotStore.open(home.resolve("calendar.snapshot.db"));
+        ICalSource source = ICalSource.open(calendar)) {
+      SyncOptions options =
+          SyncOptions.of("alice", name, "calendar", new CrashBeforeCommit(source), snapshot, store)
+              .withClock(Clock.fixed(Instant.ofEpochMilli(clockMillis), ZoneOffset.UTC));
+      new SyncOperation(options).execute();
     }
   }
 

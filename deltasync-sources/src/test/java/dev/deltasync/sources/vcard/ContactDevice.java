@@ -1,8 +1,5 @@
 package dev.deltasync.sources.vcard;
 
-import dev.deltasync.engine.ApplyResult;
-import dev.deltasync.engine.ContentReader;
-import dev.deltasync.engine.ScanContext;
 import dev.deltasync.engine.Source;
 import dev.deltasync.engine.SyncOperation;
 import dev.deltasync.engine.SyncOptions;
@@ -11,8 +8,7 @@ import dev.deltasync.engine.snapshot.SnapshotEntry;
 import dev.deltasync.engine.snapshot.SnapshotStore;
 import dev.deltasync.engine.store.LogStore;
 import dev.deltasync.format.v1.Component;
-import dev.deltasync.format.v1.Item;
-import dev.deltasync.format.v1.ItemKind;
+import dev.deltasync.sources.records.CrashBeforeCommit;
 import dev.deltasync.sources.records.RecordingScan;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -21,7 +17,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.TreeMap;
-import org.jspecify.annotations.Nullable;
 
 /** One simulated device with a contacts target (a .vcf file or a vdir) and a shared store. */
 final class ContactDevice {
@@ -57,55 +52,7 @@ final class ContactDevice {
     clockMillis += 1000;
     try (SnapshotStore snapshot = SnapshotStore.open(home.resolve("contacts.snapshot.db"));
         VCardSource source = VCardSource.open(target)) {
-      Source crashing =
-          new Source() {
-            @Override
-            public void scan(ScanContext context) throws IOException {
-              source.scan(context);
-            }
-
-            @Override
-            public String pathKey(String path) {
-              return source.pathKey(path);
-            }
-
-            @Override
-            public boolean keeps(ItemKind kind) {
-              return source.keeps(kind);
-            }
-
-            @Override
-            public @Nullable String refuse(String path) throws IOException {
-              return source.refuse(path);
-            }
-
-            @Override
-            public ApplyResult put(
-                @Nullable SnapshotEntry expected, Item item, ContentReader content)
-                throws IOException {
-              return source.put(expected, item, content);
-            }
-
-            @Override
-            public ApplyResult remove(SnapshotEntry expected) throws IOException {
-              return source.remove(expected);
-            }
-
-            @Override
-            public void checkpoint() throws IOException {
-              source.checkpoint();
-            }
-
-            @Override
-            public void flush() throws IOException {
-              throw new IOException("simulated crash before the commit");
-            }
-
-            @Override
-            public void close() {
-              source.close();
-            }
-          };
+      Source crashing = new CrashBeforeCommit(source);
       SyncOptions options =
           SyncOptions.of("alice", name, "contacts", crashing, snapshot, store)
               .withClock(Clock.fixed(Instant.ofEpochMilli(clockMillis), ZoneOffset.UTC));
