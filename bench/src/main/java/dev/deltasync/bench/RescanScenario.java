@@ -13,6 +13,7 @@ import dev.deltasync.engine.store.ChunkId;
 import dev.deltasync.engine.store.DirectoryLogStore;
 import dev.deltasync.engine.store.LogStore;
 import dev.deltasync.format.v1.Item;
+import dev.deltasync.format.v1.ItemKind;
 import dev.deltasync.sources.folder.FolderSource;
 import dev.deltasync.testkit.InMemoryLogStore;
 import java.io.IOException;
@@ -454,6 +455,26 @@ public final class RescanScenario {
     @Override
     public ApplyResult remove(SnapshotEntry expected) throws IOException {
       return delegate.remove(expected);
+    }
+
+    @Override
+    public boolean ignores(String path, boolean directory) throws IOException {
+      return delegate.ignores(path, directory);
+    }
+
+    @Override
+    public boolean keeps(ItemKind kind) {
+      return delegate.keeps(kind);
+    }
+
+    @Override
+    public void checkpoint() throws IOException {
+      delegate.checkpoint();
+    }
+
+    @Override
+    public void flush() throws IOException {
+      delegate.flush();
     }
 
     @Override

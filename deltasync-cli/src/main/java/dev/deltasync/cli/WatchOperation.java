@@ -61,6 +61,10 @@ final class WatchOperation {
   private final Set<String> reported = new LinkedHashSet<>();
   private final Map<String, List<String>> lastWarnings = new HashMap<>();
   private boolean waitingForLock;
+
+  /** The collection whose sync runs now, for the line a stop prints; null between syncs. */
+  private volatile @Nullable String syncing;
+
   private long syncs;
   private long failures;
 
@@ -163,6 +167,10 @@ final class WatchOperation {
       stopping = true;
       current = triggers;
     }
+    String running = syncing;
+    if (running != null) {
+      log.info("stopping: letting the running sync of " + running + " finish");
+    }
     if (current != null) {
       current.stop();
     }
@@ -202,10 +210,16 @@ final class WatchOperation {
     }
     waitingForLock = false;
     try {
-      SyncCollectionsOperation.Result result =
-          new SyncCollectionsOperation(
-                  new SyncCollectionsOperation.Options(options.home(), List.of(name), false))
-              .execute();
+      SyncCollectionsOperation.Result result;
+      syncing = name;
+      try {
+        result =
+            new SyncCollectionsOperation(
+                    new SyncCollectionsOperation.Options(options.home(), List.of(name), false))
+                .execute();
+      } finally {
+        syncing = null;
+      }
       SyncResult synced = Objects.requireNonNull(result.collections().get(name));
       watched.succeeded(name, synced.cursor(), System.nanoTime());
       syncs++;

@@ -152,14 +152,15 @@ class WatchIT {
 
     assertThat(watching.awaitExit(60)).as("exit code; %s", watching.lines()).isZero();
     List<String> lines = watching.lines();
+    String synced =
+        lines.stream()
+            .filter(line -> line.startsWith("watch: docs: sent 1"))
+            .findFirst()
+            .orElse("watch: docs: sent 1 (no such line)");
     assertThat(lines)
-        .as("the running sync finished before the watcher stopped")
+        .as("the signal came during the sync, which finished before the watcher stopped")
         .containsSubsequence(
-            lines.stream()
-                .filter(line -> line.startsWith("watch: docs: sent 1"))
-                .findFirst()
-                .orElse("watch: docs: sent 1 (no such line)"),
-            "watch: stopped");
+            "watch: stopping: letting the running sync of docs finish", synced, "watch: stopped");
     // Nothing lost: the file went up whole, and reaches another device intact.
     a.sync();
     assertThat(Files.mismatch(a.folder().resolve("big.bin"), b.folder().resolve("big.bin")))

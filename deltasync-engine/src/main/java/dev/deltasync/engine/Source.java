@@ -68,7 +68,9 @@ public interface Source extends Closeable {
    * @param target the item as it must become; its chunks come from {@code content}
    * @return {@link ApplyResult.Applied} with the new local stat, or {@link
    *     ApplyResult.LocalChanged} when local data no longer matches {@code expected} (or the path
-   *     is taken) — nothing is changed then
+   *     is taken) — nothing is changed then. A source may hold an applied write back until {@link
+   *     #checkpoint} (the stat is then the one it will have); a place taken in between fails the
+   *     checkpoint instead.
    * @throws IOException when local data cannot be written; the item is left as it was
    */
   ApplyResult put(@Nullable SnapshotEntry expected, Item target, ContentReader content)
@@ -88,7 +90,8 @@ public interface Source extends Closeable {
    * or remove of each log it applies, right before it records that log's changes as written here: a
    * source that holds writes back (new files, fsynced together) must have done them by then.
    * Sources that write each item at once need nothing here; a source that writes many items into
-   * one file writes it here, once per log (and holds the writes of a log until then).
+   * one file writes it here, once per log (and holds the writes of a log until then). A source that
+   * wraps another must pass this and {@link #flush} on.
    *
    * @throws IOException when the writes cannot be made durable, or a local item took the place of
    *     one of them: the engine then records nothing of the log

@@ -67,8 +67,11 @@ class PackLayoutTest {
     byte[] noiseThenText = Arrays.copyOf(noise, 20_000);
     System.arraycopy(
         text, 0, noiseThenText, PackWriter.PROBE_BYTES, 20_000 - PackWriter.PROBE_BYTES);
+    // Noise where the probe would look, text after it, and one byte too small to be probed.
     byte[] smallNoiseThenText = Arrays.copyOf(noiseThenText, 2 * PackWriter.PROBE_BYTES - 1);
-    System.arraycopy(text, 0, smallNoiseThenText, 100, smallNoiseThenText.length - 100);
+    assertThat(Zstd.compress(smallNoiseThenText, PackLayout.ZSTD_LEVEL))
+        .as("it compresses, so a full attempt is worth it")
+        .hasSizeLessThan(smallNoiseThenText.length * 3 / 4);
 
     assertThat(PackWriter.worthCompressing(noise)).isFalse();
     assertThat(PackWriter.worthCompressing(text)).isTrue();

@@ -39,9 +39,12 @@ import org.jspecify.annotations.Nullable;
  * <p>While reads walk a pack in order, the window after the current one is fetched in the
  * background (on one daemon thread, {@code deltasync-chunk-prefetch}), so the caller's work on the
  * chunks overlaps the network. A read that needs another place (a jump, another pack) cancels that
- * fetch; one that fails is dropped, and the read fetches what it needs itself, so errors surface
- * from the read as without read-ahead. Memory: at most {@link #MAX_LOCATIONS} locations (about 150
- * bytes each), the current window and the one fetched ahead. Thread-safe; reads are serialised.
+ * fetch. When the server answered the fetch ahead with an error (a missing pack, another range), it
+ * is dropped and the read fetches what it needs itself, so that error surfaces from the read as
+ * without read-ahead; when the connection failed after the transport's retries, the read fails with
+ * that failure at once rather than wait through the retries again. Memory: at most {@link
+ * #MAX_LOCATIONS} locations (about 150 bytes each), the current window and the one fetched ahead.
+ * Thread-safe; reads are serialised.
  */
 public final class ChunkReader implements AutoCloseable {
   static final int TAIL_BYTES = 64 * 1024;
@@ -323,7 +326,7 @@ public final class ChunkReader implements AutoCloseable {
    *
    * @throws InterruptedIOException when this thread is interrupted while waiting
    */
-  private @Nullable Window take(Prefetch ahead) throws InterruptedIOException {
+  private @Nullable Window take(Prefetch ahead) throws IOException {
     String pack = ahead.pack();
     try {
       return new Window(pack, ahead.start(), ahead.bytes().get());
@@ -335,7 +338,12 @@ public final class ChunkReader implements AutoCloseable {
       if (e.getCause() instanceof Error error) {
         throw error;
       }
-      return null;
+      if (e.getCause() instanceof IOException io && !(io instanceof StoreException)) {
+        // The connection failed after the transport's retries: asking again would only wait as
+        // long once more.
+        throw io;
+      }
+      return null; // the server's answer (a missing or odd range): the read asks itself
     } catch (CancellationException e) {
       return null;
     }

@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,6 +36,7 @@ import org.jspecify.annotations.Nullable;
 final class ContentUploader implements AutoCloseable {
   static final int PACK_BYTES = 4 * 1024 * 1024;
   static final int IN_FLIGHT = 2;
+  static final int CLOSE_WAIT_SECONDS = 10;
 
   private final LogStore store;
   private final SyncProgress progress;
@@ -77,12 +79,21 @@ final class ContentUploader implements AutoCloseable {
     return bytesUp;
   }
 
-  /** Stops sending; a pack on its way is abandoned (the store keeps no half pack). */
+  /**
+   * Stops sending: a pack on its way is abandoned (the store keeps no half pack), and this waits
+   * (up to {@link #CLOSE_WAIT_SECONDS} s) until the sending thread has let go of the store, which
+   * the caller closes next.
+   */
   @Override
   public void close() {
     ExecutorService s = sender;
     if (s != null) {
       s.shutdownNow();
+      try {
+        s.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,7 +43,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
-/** Writes items into the folder, safely: check, temp file, fsync, atomic rename, fsync dir. */
+/**
+ * Writes items into the folder, safely: check, temp file, fsync, atomic rename, fsync dir. New
+ * files are held back and published in batches ({@link #publishHeld}): until then a put that
+ * returned {@code Applied} is not visible, and a place taken meanwhile fails the batch instead of
+ * returning {@code LocalChanged}.
+ */
 final class FileWriter {
   /** Decides about a directory a remote change deletes that is not empty here. */
   interface NonEmptyDirectories {
@@ -243,8 +249,8 @@ final class FileWriter {
    * Writes a new file to a temp file beside its place and holds it back: {@link #publishHeld}
    * fsyncs the held files together, on several threads, makes each visible where nothing is in the
    * way, and fsyncs each of their directories once. A crash before that leaves only temp files,
-   * which the next scan removes: the place is as it was. The stat returned is the file's: its inode
-   * and mtime stay when it is published.
+   * which a later scan removes (once their mtime, the remote file's, is an hour old): the place is
+   * as it was. The stat returned is the file's: its inode and mtime stay when it is published.
    */
   private ApplyResult hold(Path temp, Path dest, Item target, ContentReader content)
       throws IOException {
@@ -275,33 +281,54 @@ final class FileWriter {
     List<Held> files = new ArrayList<>(held.values());
     held.clear();
     heldBytes = 0;
-    List<String> taken = new ArrayList<>();
+    List<String> missed = new ArrayList<>();
     try {
-      inParallel(files.stream().map(Held::temp).toList(), FileWriter::fsyncFile);
+      Set<Path> gone = ConcurrentHashMap.newKeySet(); // their directory was moved or deleted
+      inParallel(
+          files.stream().map(Held::temp).toList(),
+          temp -> {
+            try {
+              fsyncFile(temp);
+            } catch (NoSuchFileException e) {
+              gone.add(temp);
+            }
+          });
       Set<Path> directories = new LinkedHashSet<>();
       for (Held file : files) {
-        if (linkNew(file.temp(), file.dest())) {
-          Path parent = file.dest().getParent();
-          if (parent != null) {
-            directories.add(parent);
-          }
-        } else {
-          taken.add(file.path());
+        boolean published;
+        try {
+          published = !gone.contains(file.temp()) && linkNew(file.temp(), file.dest());
+        } catch (NoSuchFileException e) {
+          published = false;
+        }
+        Path parent = file.dest().getParent();
+        if (!published) {
+          missed.add(file.path());
+        } else if (parent != null) {
+          directories.add(parent);
         }
       }
       inParallel(List.copyOf(directories), FileWriter::syncDirectory);
     } finally {
       for (Held file : files) {
-        Files.deleteIfExists(file.temp());
+        deleteQuietly(file.temp());
       }
     }
-    if (!taken.isEmpty()) {
+    if (!missed.isEmpty()) {
       throw new SyncException(
-          taken.size()
-              + " new file(s) could not be written because a local item took the place while"
-              + " the sync ran (for example "
-              + taken.get(0)
-              + "); nothing of this sync is committed. Sync again.");
+          missed.size()
+              + " new file(s) could not be put in place: a local item took the place, or their"
+              + " directory was moved or deleted while the sync ran (for example "
+              + missed.get(0)
+              + "); nothing of this log is committed. Sync again.");
+    }
+  }
+
+  private static void deleteQuietly(Path temp) {
+    try {
+      Files.deleteIfExists(temp);
+    } catch (IOException e) {
+      // A leftover temp file: a later scan removes it.
     }
   }
 
@@ -311,11 +338,7 @@ final class FileWriter {
    */
   void discardHeld() {
     for (Held file : held.values()) {
-      try {
-        Files.deleteIfExists(file.temp());
-      } catch (IOException e) {
-        // The next scan removes the engine's leftover temp files.
-      }
+      deleteQuietly(file.temp());
     }
     held.clear();
     heldBytes = 0;

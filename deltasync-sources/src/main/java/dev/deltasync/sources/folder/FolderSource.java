@@ -37,8 +37,10 @@ import org.jspecify.annotations.Nullable;
  * so that an empty mount point never turns into "delete everything".
  *
  * <p>Writes are atomic per file: a temporary file in the same directory, fsync, rename, fsync of
- * the directory. Before it replaces or deletes anything, the source checks the local object still
- * matches the snapshot; if not, nothing is changed and the engine keeps both versions.
+ * the directory. New files are held back and published in batches, at the latest at {@link
+ * #checkpoint} ({@link FileWriter#publishHeld}). Before it replaces or deletes anything, the source
+ * checks the local object still matches the snapshot; if not, nothing is changed and the engine
+ * keeps both versions.
  *
  * <p>{@code .deltasyncignore} files, in any directory, exclude paths from sync on this device (see
  * {@link IgnoreRules}); they do not travel themselves. A directory deleted elsewhere that still

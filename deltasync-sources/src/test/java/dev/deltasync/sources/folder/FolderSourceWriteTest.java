@@ -14,6 +14,7 @@ import dev.deltasync.format.v1.ChunkRef;
 import dev.deltasync.format.v1.FileBody;
 import dev.deltasync.format.v1.Item;
 import dev.deltasync.format.v1.ItemKind;
+import dev.deltasync.sources.records.RecordingScan;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -199,6 +200,12 @@ class FolderSourceWriteTest {
     try (FolderSource source = FolderSource.open(dir)) {
       for (int i = 0; i < count; i++) {
         source.put(null, file("d" + (i % 5) + "/f" + i + ".txt", "content " + i), stored());
+        if (i == FileWriter.HELD_FILES - 1) {
+          assertThat(dir.resolve("d0/f0.txt")).as("a full batch is published").exists();
+        } else if (i == FileWriter.HELD_FILES) {
+          String next = "d" + (i % 5) + "/f" + i + ".txt";
+          assertThat(dir.resolve(next)).as("the next batch is held").doesNotExist();
+        }
       }
       source.flush();
     }
@@ -212,14 +219,67 @@ class FolderSourceWriteTest {
   }
 
   @Test
-  void newFilesHeldWhenTheSourceClosesAreDroppedNotPublished() throws IOException {
+  void newFilesHeldWhenTheSourceClosesAreDropped() throws IOException {
     try (FolderSource source = FolderSource.open(dir)) {
       source.put(null, file("never.txt", "of a sync that failed"), stored());
     }
-    try (FolderSource source = FolderSource.open(dir)) {
-      source.checkpoint();
-    }
     assertThat(namesIn(dir)).isEmpty(); // neither the file nor its temp file
+  }
+
+  @Test
+  void newFilesHeldByASyncThatFailedAreDroppedWhenTheNextScanStarts() throws IOException {
+    try (FolderSource source = FolderSource.open(dir)) {
+      source.put(null, file("never.txt", "of a sync that failed"), stored());
+      source.scan(new RecordingScan(true)); // the next sync, on the same source
+      source.checkpoint();
+      assertThat(namesIn(dir)).isEmpty();
+    }
+  }
+
+  @Test
+  void heldFilesArePublishedBeforeAnyOtherKindOfWrite() throws IOException {
+    try (FolderSource source = FolderSource.open(dir)) {
+      Item old = file("old.txt", "v1");
+      SnapshotEntry expected = entry(source, old, put(source, old));
+      source.put(null, file("new.txt", "held"), stored());
+      assertThat(dir.resolve("new.txt")).doesNotExist();
+      source.put(expected, file("old.txt", "v2"), stored()); // a replace: not held
+      assertThat(Files.readString(dir.resolve("new.txt"))).isEqualTo("held");
+
+      source.put(null, file("another.txt", "held too"), stored());
+      SnapshotEntry v2 = entry(source, file("old.txt", "v2"), statOf("old.txt"));
+      source.remove(v2);
+      assertThat(Files.readString(dir.resolve("another.txt"))).isEqualTo("held too");
+    }
+  }
+
+  @Test
+  void aHeldFileWhoseDirectoryWentAwayFailsTheCheckpointAndTheRestArePublished()
+      throws IOException {
+    try (FolderSource source = FolderSource.open(dir)) {
+      source.put(null, file("photos/one.jpg", "1"), stored());
+      source.put(null, file("other/two.jpg", "2"), stored());
+      // The user moves the directory away while the sync runs.
+      Files.move(dir.resolve("photos"), dir.resolve("pictures"));
+      assertThatThrownBy(source::checkpoint)
+          .isInstanceOf(SyncException.class)
+          .hasMessageContaining("photos/one.jpg")
+          .hasMessageContaining("Sync again");
+      assertThat(Files.readString(dir.resolve("other/two.jpg"))).isEqualTo("2");
+      // Only the temp file went along (a later scan removes it); nothing was published there.
+      assertThat(namesIn(dir.resolve("pictures")))
+          .allMatch(name -> name.startsWith(ReservedNames.TEMP_PREFIX));
+    }
+  }
+
+  private FileStat put(FolderSource source, Item item) throws IOException {
+    source.put(null, item, stored());
+    source.checkpoint();
+    return statOf(item.getPath());
+  }
+
+  private FileStat statOf(String path) throws IOException {
+    return FileReader.stat(FileReader.attributes(dir.resolve(path)));
   }
 
   /** The names in a directory, without the folder's marker. */
