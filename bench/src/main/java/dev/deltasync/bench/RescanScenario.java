@@ -1,7 +1,6 @@
 package dev.deltasync.bench;
 
-import dev.deltasync.engine.ApplyResult;
-import dev.deltasync.engine.ContentReader;
+import dev.deltasync.engine.ForwardingSource;
 import dev.deltasync.engine.ScanContext;
 import dev.deltasync.engine.Source;
 import dev.deltasync.engine.SyncOperation;
@@ -12,8 +11,6 @@ import dev.deltasync.engine.snapshot.SnapshotStore;
 import dev.deltasync.engine.store.ChunkId;
 import dev.deltasync.engine.store.DirectoryLogStore;
 import dev.deltasync.engine.store.LogStore;
-import dev.deltasync.format.v1.Item;
-import dev.deltasync.format.v1.ItemKind;
 import dev.deltasync.sources.folder.FolderSource;
 import dev.deltasync.testkit.InMemoryLogStore;
 import java.io.IOException;
@@ -371,115 +368,69 @@ public final class RescanScenario {
   }
 
   /** A source that times its delegate's scan and the scan's calls back into the engine. */
-  private static final class TimedSource implements Source {
-    private final Source delegate;
+  private static final class TimedSource extends ForwardingSource {
     long scanNanos;
     long previousNanos;
     long previousCalls;
     long foundNanos;
 
     TimedSource(Source delegate) {
-      this.delegate = delegate;
+      super(delegate);
     }
 
     @Override
     public void scan(ScanContext context) throws IOException {
       long start = System.nanoTime();
-      delegate.scan(
-          new ScanContext() {
-            @Override
-            public boolean firstSync() throws IOException {
-              return context.firstSync();
-            }
+      delegate()
+          .scan(
+              new ScanContext() {
+                @Override
+                public boolean firstSync() throws IOException {
+                  return context.firstSync();
+                }
 
-            @Override
-            public Optional<SnapshotEntry> previous(String pathKey) throws IOException {
-              long t = System.nanoTime();
-              try {
-                return context.previous(pathKey);
-              } finally {
-                previousNanos += System.nanoTime() - t;
-                previousCalls++;
-              }
-            }
+                @Override
+                public Optional<SnapshotEntry> previous(String pathKey) throws IOException {
+                  long t = System.nanoTime();
+                  try {
+                    return context.previous(pathKey);
+                  } finally {
+                    previousNanos += System.nanoTime() - t;
+                    previousCalls++;
+                  }
+                }
 
-            @Override
-            public Optional<SnapshotEntry> previousRecord(String uid) throws IOException {
-              return context.previousRecord(uid);
-            }
+                @Override
+                public Optional<SnapshotEntry> previousRecord(String uid) throws IOException {
+                  return context.previousRecord(uid);
+                }
 
-            @Override
-            public void found(SnapshotEntry item) throws IOException {
-              long t = System.nanoTime();
-              try {
-                context.found(item);
-              } finally {
-                foundNanos += System.nanoTime() - t;
-              }
-            }
+                @Override
+                public void found(SnapshotEntry item) throws IOException {
+                  long t = System.nanoTime();
+                  try {
+                    context.found(item);
+                  } finally {
+                    foundNanos += System.nanoTime() - t;
+                  }
+                }
 
-            @Override
-            public void problem(String message) {
-              context.problem(message);
-            }
+                @Override
+                public void problem(String message) {
+                  context.problem(message);
+                }
 
-            @Override
-            public void holdDeletes(String why) {
-              context.holdDeletes(why);
-            }
+                @Override
+                public void holdDeletes(String why) {
+                  context.holdDeletes(why);
+                }
 
-            @Override
-            public void content(ChunkId id, ByteBuffer data) throws IOException {
-              context.content(id, data);
-            }
-          });
+                @Override
+                public void content(ChunkId id, ByteBuffer data) throws IOException {
+                  context.content(id, data);
+                }
+              });
       scanNanos += System.nanoTime() - start;
-    }
-
-    @Override
-    public String pathKey(String path) {
-      return delegate.pathKey(path);
-    }
-
-    @Override
-    public @Nullable String refuse(String path) throws IOException {
-      return delegate.refuse(path);
-    }
-
-    @Override
-    public ApplyResult put(@Nullable SnapshotEntry expected, Item target, ContentReader content)
-        throws IOException {
-      return delegate.put(expected, target, content);
-    }
-
-    @Override
-    public ApplyResult remove(SnapshotEntry expected) throws IOException {
-      return delegate.remove(expected);
-    }
-
-    @Override
-    public boolean ignores(String path, boolean directory) throws IOException {
-      return delegate.ignores(path, directory);
-    }
-
-    @Override
-    public boolean keeps(ItemKind kind) {
-      return delegate.keeps(kind);
-    }
-
-    @Override
-    public void checkpoint() throws IOException {
-      delegate.checkpoint();
-    }
-
-    @Override
-    public void flush() throws IOException {
-      delegate.flush();
-    }
-
-    @Override
-    public void close() throws IOException {
-      delegate.close();
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.deltasync.sources.vcard;
 
+import static dev.deltasync.sources.records.TextFiles.read;
+import static dev.deltasync.sources.records.TextFiles.replace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -58,15 +60,5 @@ class ContactCrashBeforeCommitTest {
             .doesNotContain("0111");
       }
     }
-  }
-
-  private static String read(Path file) throws IOException {
-    return Files.readString(file, StandardCharsets.UTF_8);
-  }
-
-  private static void replace(Path file, String from, String to) throws IOException {
-    String text = read(file);
-    assertThat(text).contains(from);
-    Files.writeString(file, text.replace(from, to), StandardCharsets.UTF_8);
   }
 }
