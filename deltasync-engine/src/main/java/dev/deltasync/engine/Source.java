@@ -91,7 +91,7 @@ public interface Source extends Closeable {
    * source that holds writes back (new files, fsynced together) must have done them by then.
    * Sources that write each item at once need nothing here; a source that writes many items into
    * one file writes it here, once per log (and holds the writes of a log until then). A source that
-   * wraps another must pass this and {@link #flush} on.
+   * wraps another must pass this and {@link #flush} on, as {@link ForwardingSource} does.
    *
    * @throws IOException when the writes cannot be made durable, or a local item took the place of
    *     one of them: the engine then records nothing of the log
