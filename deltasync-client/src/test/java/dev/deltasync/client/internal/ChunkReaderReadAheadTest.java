@@ -68,16 +68,14 @@ class ChunkReaderReadAheadTest {
   @Test
   void aJumpWhileTheNextWindowIsOnItsWayReadsTheRightChunk() throws Exception {
     Pack pack = Pack.random(PACK, 2, 6 * 1024 * 1024);
-    long ahead = pack.entry(1).offset() + ChunkReader.FIRST_WINDOW_BYTES;
+    long ahead = firstWindowAhead(pack);
     int jump = pack.size() / 2;
     try (PackServer server = new PackServer(pack);
         Transport transport = transport(server)) {
       server.holdOnce(ahead);
       ChunkReader reader = reader(transport, server);
       try {
-        reader.read(pack.id(0));
-        reader.read(pack.id(1));
-        assertThat(server.held.await(30, TimeUnit.SECONDS)).isTrue();
+        readUntilTheFetchAheadIsHeld(reader, pack, server);
 
         assertThat(reader.read(pack.id(jump))).isEqualTo(pack.data(jump));
         server.release.countDown();
@@ -99,15 +97,13 @@ class ChunkReaderReadAheadTest {
   void readingAnotherPackWhileTheNextWindowIsOnItsWayReadsTheRightChunks() throws Exception {
     Pack pack = Pack.random(PACK, 3, 3 * 1024 * 1024);
     Pack other = Pack.random(OTHER_PACK, 4, 1024 * 1024);
-    long ahead = pack.entry(1).offset() + ChunkReader.FIRST_WINDOW_BYTES;
+    long ahead = firstWindowAhead(pack);
     try (PackServer server = new PackServer(pack, other);
         Transport transport = transport(server)) {
       server.holdOnce(ahead);
       ChunkReader reader = reader(transport, server);
       try {
-        reader.read(pack.id(0));
-        reader.read(pack.id(1));
-        assertThat(server.held.await(30, TimeUnit.SECONDS)).isTrue();
+        readUntilTheFetchAheadIsHeld(reader, pack, server);
 
         for (int i = 0; i < other.size(); i++) {
           assertThat(reader.read(other.id(i))).isEqualTo(other.data(i));
@@ -126,7 +122,7 @@ class ChunkReaderReadAheadTest {
   @Test
   void aWindowAheadThatFailsIsFetchedAgainWhenNeeded() throws IOException {
     Pack pack = Pack.random(PACK, 5, 4 * 1024 * 1024);
-    long ahead = pack.entry(1).offset() + ChunkReader.FIRST_WINDOW_BYTES;
+    long ahead = firstWindowAhead(pack);
     try (PackServer server = new PackServer(pack);
         Transport transport = transport(server)) {
       server.failOnceAt = ahead;
@@ -148,7 +144,7 @@ class ChunkReaderReadAheadTest {
   @Test
   void aWindowAheadThatStaysUnavailableFailsTheReadAsWithoutReadAhead() throws IOException {
     Pack pack = Pack.random(PACK, 6, 4 * 1024 * 1024);
-    long ahead = pack.entry(1).offset() + ChunkReader.FIRST_WINDOW_BYTES;
+    long ahead = firstWindowAhead(pack);
     int across = pack.chunkAt(ahead);
     try (PackServer server = new PackServer(pack);
         Transport transport = transport(server)) {
@@ -173,15 +169,13 @@ class ChunkReaderReadAheadTest {
   @Test
   void closeStopsTheThreadThatFetchesAhead() throws Exception {
     Pack pack = Pack.random(PACK, 7, 2 * 1024 * 1024);
-    long ahead = pack.entry(1).offset() + ChunkReader.FIRST_WINDOW_BYTES;
+    long ahead = firstWindowAhead(pack);
     try (PackServer server = new PackServer(pack);
         Transport transport = transport(server)) {
       server.holdOnce(ahead);
       ChunkReader reader = reader(transport, server);
       try {
-        reader.read(pack.id(0));
-        reader.read(pack.id(1));
-        assertThat(server.held.await(30, TimeUnit.SECONDS)).isTrue();
+        readUntilTheFetchAheadIsHeld(reader, pack, server);
         Thread thread =
             Objects.requireNonNull(reader.prefetcherThread(), "no thread fetches ahead");
         assertThat(thread.getName()).isEqualTo(ChunkReader.PREFETCH_THREAD);
@@ -203,6 +197,22 @@ class ChunkReaderReadAheadTest {
       reader.close();
       assertThat(again.isAlive()).isFalse();
     }
+  }
+
+  /** Where the first window fetched ahead begins: after chunk 1's window. */
+  private static long firstWindowAhead(Pack pack) {
+    return pack.entry(1).offset() + ChunkReader.FIRST_WINDOW_BYTES;
+  }
+
+  /**
+   * Reads chunks 0 and 1 in order, which starts the first fetch ahead, and waits until the server
+   * holds that fetch ({@code holdOnce(firstWindowAhead(pack))}).
+   */
+  private static void readUntilTheFetchAheadIsHeld(ChunkReader reader, Pack pack, PackServer server)
+      throws Exception {
+    reader.read(pack.id(0));
+    reader.read(pack.id(1));
+    assertThat(server.held.await(30, TimeUnit.SECONDS)).isTrue();
   }
 
   private static Transport transport(PackServer server) {

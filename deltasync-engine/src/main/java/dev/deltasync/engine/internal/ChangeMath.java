@@ -115,22 +115,29 @@ public final class ChangeMath {
   }
 
   /**
-   * The bytes of content the changes refer to (the chunks of the files they add or replace, the
-   * chunks their file edits insert): the most a device applying them downloads.
+   * The chunks a change refers to: those of the file it adds or replaces, or those its file edit
+   * inserts. What a device applying it may have to download, and what the store must hold first.
    */
+  static List<ChunkRef> contentRefs(Change change) {
+    if (change.hasItem() && change.getItem().hasFile()) {
+      return change.getItem().getFile().getChunksList();
+    }
+    if (!change.hasFileEdit()) {
+      return List.of();
+    }
+    List<ChunkRef> refs = new ArrayList<>();
+    for (ChunkSplice splice : change.getFileEdit().getSplicesList()) {
+      refs.addAll(splice.getInsertList());
+    }
+    return refs;
+  }
+
+  /** The bytes of {@link #contentRefs} of all the changes: the most applying them downloads. */
   static long contentBytes(List<Change> changes) {
     long bytes = 0;
     for (Change change : changes) {
-      if (change.hasItem() && change.getItem().hasFile()) {
-        for (ChunkRef ref : change.getItem().getFile().getChunksList()) {
-          bytes += ref.getLength();
-        }
-      } else if (change.hasFileEdit()) {
-        for (ChunkSplice splice : change.getFileEdit().getSplicesList()) {
-          for (ChunkRef ref : splice.getInsertList()) {
-            bytes += ref.getLength();
-          }
-        }
+      for (ChunkRef ref : contentRefs(change)) {
+        bytes += ref.getLength();
       }
     }
     return bytes;

@@ -283,13 +283,7 @@ public final class SyncRun {
     for (long from = 0; from < count; from += options.maxChangesPerLog()) {
       Set<ChunkId> needed = new HashSet<>();
       for (Change change : outgoing.inSentOrder(from, options.maxChangesPerLog())) {
-        List<ChunkRef> refs = new ArrayList<>();
-        if (change.hasItem() && change.getItem().hasFile()) {
-          refs.addAll(change.getItem().getFile().getChunksList());
-        } else if (change.hasFileEdit()) {
-          change.getFileEdit().getSplicesList().forEach(s -> refs.addAll(s.getInsertList()));
-        }
-        for (ChunkRef ref : refs) {
+        for (ChunkRef ref : ChangeMath.contentRefs(change)) {
           needed.add(ChunkId.of(ref.getId()));
         }
       }

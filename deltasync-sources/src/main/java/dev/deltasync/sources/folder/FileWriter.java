@@ -94,7 +94,8 @@ final class FileWriter {
         expected == null
             && (target.getKind() == ItemKind.KIND_FILE
                 || target.getKind() == ItemKind.KIND_DIRECTORY);
-    if (!isNew || held.containsKey(keys.of(target.getPath()))) {
+    String key = keys.of(target.getPath());
+    if (!isNew || held.containsKey(key)) {
       publishHeld(); // what follows may look at, or replace, what is held
     }
     Path dest = root.resolve(target.getPath());
@@ -104,7 +105,7 @@ final class FileWriter {
     boolean sameContent = false;
     if (expected != null) {
       src = root.resolve(expected.item().getPath());
-      moving = !keys.of(expected.item().getPath()).equals(keys.of(target.getPath()));
+      moving = !keys.of(expected.item().getPath()).equals(key);
       sameContent = expected.version().equals(ItemVersions.of(target));
       ApplyResult.LocalChanged changed = changedSince(src, expected);
       if (changed != null) {
@@ -172,7 +173,7 @@ final class FileWriter {
         }
         Path temp = temp(dest);
         if (expected == null) {
-          return hold(temp, dest, target, content);
+          return hold(key, temp, dest, target, content);
         }
         try {
           FileStat written =
@@ -252,7 +253,7 @@ final class FileWriter {
    * which a later scan removes (once their mtime, the remote file's, is an hour old): the place is
    * as it was. The stat returned is the file's: its inode and mtime stay when it is published.
    */
-  private ApplyResult hold(Path temp, Path dest, Item target, ContentReader content)
+  private ApplyResult hold(String key, Path temp, Path dest, Item target, ContentReader content)
       throws IOException {
     FileStat written;
     try {
@@ -261,7 +262,7 @@ final class FileWriter {
       Files.deleteIfExists(temp);
       throw e;
     }
-    held.put(keys.of(target.getPath()), new Held(temp, dest, target.getPath()));
+    held.put(key, new Held(temp, dest, target.getPath()));
     heldBytes += target.getFile().getSize();
     if (held.size() >= HELD_FILES || heldBytes >= HELD_BYTES) {
       publishHeld();

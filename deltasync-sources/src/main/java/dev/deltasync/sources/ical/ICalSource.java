@@ -301,20 +301,16 @@ public final class ICalSource implements Source {
     return new ApplyResult.Applied(null);
   }
 
-  /**
-   * Writes the single file at the end of each log as well: the engine is about to record that log's
-   * changes as written here, and after a crash they must be (a later edit of the file is then an
-   * edit of what the log brought, not a reason to undo it).
-   */
+  /** Writes the single file now, as {@link #flush} does: see {@link Source#checkpoint}. */
   @Override
   public void checkpoint() throws IOException {
     flush();
   }
 
   /**
-   * Single-file mode: writes every put and remove since the scan into the file, in one crash-safe
-   * write (temporary file, fsync, rename). Nothing happens when there were none, or when they leave
-   * the file as it was.
+   * Single-file mode: writes every put and remove since the scan (or the last checkpoint) into the
+   * file, in one crash-safe write (temporary file, fsync, rename). Nothing happens when there were
+   * none, or when they leave the file as it was.
    *
    * @throws IOException when the file is no longer the bytes the scan read (another program changed
    *     it): nothing is written, and the next sync reads it again; or when it cannot be written,

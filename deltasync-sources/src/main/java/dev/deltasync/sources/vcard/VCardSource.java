@@ -407,19 +407,15 @@ public final class VCardSource implements Source {
     return new ApplyResult.Applied(null);
   }
 
-  /**
-   * Writes the single file at the end of each log as well: the engine is about to record that log's
-   * changes as written here, and after a crash they must be (a later edit of the file is then an
-   * edit of what the log brought, not a reason to undo it).
-   */
+  /** Writes the single file now, as {@link #flush} does: see {@link Source#checkpoint}. */
   @Override
   public void checkpoint() throws IOException {
     flush();
   }
 
   /**
-   * Writes the edits of this sync to a single file, once, if it still holds what was read at the
-   * first edit; a vdir was written at each put already.
+   * Writes the edits since the last checkpoint (or the scan) to a single file, once, if it still
+   * holds what was read at the first of them; a vdir was written at each put already.
    *
    * @throws IOException when the file changed since: nothing is written, and the next sync starts
    *     again from the local data as it is then

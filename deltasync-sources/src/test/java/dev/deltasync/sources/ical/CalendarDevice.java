@@ -1,5 +1,6 @@
 package dev.deltasync.sources.ical;
 
+import dev.deltasync.engine.Source;
 import dev.deltasync.engine.SyncOperation;
 import dev.deltasync.engine.SyncOptions;
 import dev.deltasync.engine.SyncResult;
@@ -14,6 +15,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /** One simulated device whose calendar is {@code calendar}: a vdir or a single .ics file. */
 final class CalendarDevice {
@@ -31,29 +33,27 @@ final class CalendarDevice {
   }
 
   SyncResult sync() throws IOException {
+    return sync(source -> source);
+  }
+
+  /** A sync that dies right before its final flush and commit ({@link CrashBeforeCommit}). */
+  void syncCrashingBeforeTheCommit() throws IOException {
+    sync(CrashBeforeCommit::new);
+  }
+
+  /** A sync through {@code wrap} of this device's source; fails when the source found problems. */
+  private SyncResult sync(UnaryOperator<Source> wrap) throws IOException {
     clockMillis += 1000;
     try (SnapshotStore snapshot = SnapshotStore.open(home.resolve("calendar.snapshot.db"));
         ICalSource source = ICalSource.open(calendar)) {
       SyncOptions options =
-          SyncOptions.of("alice", name, "calendar", source, snapshot, store)
+          SyncOptions.of("alice", name, "calendar", wrap.apply(source), snapshot, store)
               .withClock(Clock.fixed(Instant.ofEpochMilli(clockMillis), ZoneOffset.UTC));
       SyncResult result = new SyncOperation(options).execute();
       if (!source.problems().isEmpty()) {
         throw new AssertionError(name + " found problems: " + source.problems());
       }
       return result;
-    }
-  }
-
-  /** A sync that dies right before its final flush and commit ({@link CrashBeforeCommit}). */
-  void syncCrashingBeforeTheCommit() throws IOException {
-    clockMillis += 1000;
-    try (SnapshotStore snapshot = SnapshotStore.open(home.resolve("calendar.snapshot.db"));
-        ICalSource source = ICalSource.open(calendar)) {
-      SyncOptions options =
-          SyncOptions.of("alice", name, "calendar", new CrashBeforeCommit(source), snapshot, store)
-              .withClock(Clock.fixed(Instant.ofEpochMilli(clockMillis), ZoneOffset.UTC));
-      new SyncOperation(options).execute();
     }
   }
 

@@ -36,8 +36,6 @@ class ContactCrashBeforeCommitTest {
         DirectoryLogStore storeB = DirectoryLogStore.open(storeDir, "alice")) {
       ContactDevice a = new ContactDevice("a", base, fileA, storeA);
       ContactDevice b = new ContactDevice("b", base, fileB, storeB);
-      Files.createDirectories(a.home);
-      Files.createDirectories(b.home);
       a.sync();
       b.sync();
 

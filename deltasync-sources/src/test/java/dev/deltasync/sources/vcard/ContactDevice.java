@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /** One simulated device with a contacts target (a .vcf file or a vdir) and a shared store. */
 final class ContactDevice {
@@ -34,14 +35,7 @@ final class ContactDevice {
   }
 
   SyncResult sync() throws IOException {
-    clockMillis += 1000;
-    try (SnapshotStore snapshot = SnapshotStore.open(home.resolve("contacts.snapshot.db"));
-        VCardSource source = VCardSource.open(target)) {
-      SyncOptions options =
-          SyncOptions.of("alice", name, "contacts", source, snapshot, store)
-              .withClock(Clock.fixed(Instant.ofEpochMilli(clockMillis), ZoneOffset.UTC));
-      return new SyncOperation(options).execute();
-    }
+    return sync(source -> source);
   }
 
   /**
@@ -49,14 +43,18 @@ final class ContactDevice {
    * process killed there would): throws the simulated crash.
    */
   void syncCrashingBeforeTheCommit() throws IOException {
+    sync(CrashBeforeCommit::new);
+  }
+
+  /** A sync through {@code wrap} of this device's source. */
+  private SyncResult sync(UnaryOperator<Source> wrap) throws IOException {
     clockMillis += 1000;
     try (SnapshotStore snapshot = SnapshotStore.open(home.resolve("contacts.snapshot.db"));
         VCardSource source = VCardSource.open(target)) {
-      Source crashing = new CrashBeforeCommit(source);
       SyncOptions options =
-          SyncOptions.of("alice", name, "contacts", crashing, snapshot, store)
+          SyncOptions.of("alice", name, "contacts", wrap.apply(source), snapshot, store)
               .withClock(Clock.fixed(Instant.ofEpochMilli(clockMillis), ZoneOffset.UTC));
-      new SyncOperation(options).execute();
+      return new SyncOperation(options).execute();
     }
   }
 

@@ -34,7 +34,6 @@ class ForeignKindsTest {
     try (DirectoryLogStore storeA = DirectoryLogStore.open(storeDir, "alice");
         DirectoryLogStore storeB = DirectoryLogStore.open(storeDir, "alice")) {
       ContactDevice a = new ContactDevice("a", base, contacts, storeA);
-      Files.createDirectories(a.home);
       a.sync();
 
       Files.createDirectories(base.resolve("b-home"));

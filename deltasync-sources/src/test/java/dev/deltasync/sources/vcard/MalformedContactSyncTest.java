@@ -32,8 +32,6 @@ class MalformedContactSyncTest {
         DirectoryLogStore storeB = DirectoryLogStore.open(storeDir, "alice")) {
       ContactDevice a = new ContactDevice("a", base, fileA, storeA);
       ContactDevice b = new ContactDevice("b", base, fileB, storeB);
-      Files.createDirectories(a.home);
-      Files.createDirectories(b.home);
       a.sync();
 
       // b cannot read its own x-1, so the store's x-1 cannot replace it: it lands in a copy.
@@ -65,8 +63,6 @@ class MalformedContactSyncTest {
         DirectoryLogStore storeB = DirectoryLogStore.open(storeDir, "alice")) {
       ContactDevice a = new ContactDevice("a", base, fileA, storeA);
       ContactDevice b = new ContactDevice("b", base, fileB, storeB);
-      Files.createDirectories(a.home);
-      Files.createDirectories(b.home);
       a.sync();
       b.sync();
 

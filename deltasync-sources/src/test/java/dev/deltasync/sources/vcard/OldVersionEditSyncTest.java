@@ -34,8 +34,6 @@ class OldVersionEditSyncTest {
         DirectoryLogStore storeB = DirectoryLogStore.open(storeDir, "alice")) {
       ContactDevice a = new ContactDevice("a", base, fileA, storeA);
       ContactDevice b = new ContactDevice("b", base, fileB, storeB);
-      Files.createDirectories(a.home);
-      Files.createDirectories(b.home);
       a.sync();
       b.sync();
       String written = Files.readString(fileB, StandardCharsets.UTF_8);
