@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
@@ -14,7 +15,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import org.jspecify.annotations.Nullable;
@@ -51,7 +54,12 @@ public final class Transport implements AutoCloseable {
     void handle(Response response) throws IOException;
   }
 
-  private final HttpClient http;
+  /** For {@code http://} URLs: its TLS context (which HttpClient wants) is never used. */
+  private final HttpClient plain;
+
+  /** For {@code https://} URLs, made on first use: loading the trusted certificates takes time. */
+  private volatile @Nullable HttpClient secure;
+
   private final ClientOptions options;
   private final Backoff backoff;
   private volatile boolean closed;
@@ -59,12 +67,38 @@ public final class Transport implements AutoCloseable {
   public Transport(ClientOptions options) {
     this.options = options;
     this.backoff = new Backoff(options.retry());
-    this.http =
-        HttpClient.newBuilder()
-            .connectTimeout(options.connectTimeout())
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .version(HttpClient.Version.HTTP_1_1)
-            .build();
+    this.plain = client(NoTls.context());
+  }
+
+  private HttpClient client(SSLContext tls) {
+    return HttpClient.newBuilder()
+        .sslContext(tls)
+        .connectTimeout(options.connectTimeout())
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .version(HttpClient.Version.HTTP_1_1)
+        .build();
+  }
+
+  /** The client for {@code uri}: the shared TLS one, made now if needed, for https. */
+  private HttpClient clientFor(URI uri) throws IOException {
+    if (!"https".equalsIgnoreCase(uri.getScheme())) {
+      return plain;
+    }
+    HttpClient client = secure;
+    if (client == null) {
+      synchronized (this) {
+        client = secure;
+        if (client == null) {
+          try {
+            client = client(SSLContext.getDefault());
+          } catch (NoSuchAlgorithmException e) {
+            throw new SSLException("this Java has no TLS: " + e.getMessage(), e);
+          }
+          secure = client;
+        }
+      }
+    }
+    return client;
   }
 
   public ClientOptions options() {
@@ -94,7 +128,7 @@ public final class Transport implements AutoCloseable {
       HttpRequest request = request(call); // may fetch an access token, with its own retries
       HttpResponse<InputStream> answer;
       try {
-        answer = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        answer = clientFor(call.uri()).send(request, HttpResponse.BodyHandlers.ofInputStream());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new InterruptedIOException("interrupted while trying to " + call.what);
@@ -291,6 +325,10 @@ public final class Transport implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    http.shutdownNow();
+    plain.shutdownNow();
+    HttpClient client = secure;
+    if (client != null) {
+      client.shutdownNow();
+    }
   }
 }
