@@ -6,6 +6,7 @@ import dev.deltasync.engine.Source;
 import dev.deltasync.engine.SyncOperation;
 import dev.deltasync.engine.SyncOptions;
 import dev.deltasync.engine.SyncResult;
+import dev.deltasync.engine.snapshot.FileStat;
 import dev.deltasync.engine.snapshot.SnapshotEntry;
 import dev.deltasync.engine.snapshot.SnapshotStore;
 import dev.deltasync.engine.store.ChunkId;
@@ -278,7 +279,8 @@ public final class RescanScenario {
               syncs.get(0).result());
       row("median", median, median(finds), median(walks));
       System.out.println(
-          "(previous(): ScanContext.previous, the snapshot look-up per file; found(): "
+          "(previous(): ScanContext.previous and .unchanged, the stat cache's look-ups (one"
+              + " query per file, or the compact index of the fast path); found(): "
               + "ScanContext.found; in-scan: the rest of the scan, i.e. walk, stat, mode, path"
               + " keys; after-scan: diff, pull, commit; open/close of snapshot and folder are in"
               + " total only; cpu: CPU time of the whole process, GC threads included)");
@@ -397,6 +399,18 @@ public final class RescanScenario {
                   } finally {
                     previousNanos += System.nanoTime() - t;
                     previousCalls++;
+                  }
+                }
+
+                @Override
+                public boolean unchanged(
+                    String pathKey, String path, FileStat stat, boolean executable)
+                    throws IOException {
+                  long t = System.nanoTime();
+                  try {
+                    return context.unchanged(pathKey, path, stat, executable);
+                  } finally {
+                    previousNanos += System.nanoTime() - t;
                   }
                 }
 

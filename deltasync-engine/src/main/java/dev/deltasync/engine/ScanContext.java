@@ -1,5 +1,6 @@
 package dev.deltasync.engine;
 
+import dev.deltasync.engine.snapshot.FileStat;
 import dev.deltasync.engine.snapshot.SnapshotEntry;
 import dev.deltasync.engine.store.ChunkId;
 import java.io.IOException;
@@ -16,6 +17,19 @@ public interface ScanContext {
 
   /** The snapshot's entry at this path key, for the stat cache. */
   Optional<SnapshotEntry> previous(String pathKey) throws IOException;
+
+  /**
+   * The stat cache's fast path for a file: when the snapshot has a file item at {@code pathKey}
+   * with exactly this path, last read with this stat and this executable bit, it counts as found
+   * unchanged and true is returned; the source reports nothing else for it. Otherwise (false) the
+   * source goes on as usual: {@link #previous}, then {@link #found}. The answer is the same as a
+   * comparison with {@link #previous}'s entry would give, without reading the entry; a context may
+   * always answer false.
+   */
+  default boolean unchanged(String pathKey, String path, FileStat stat, boolean executable)
+      throws IOException {
+    return false;
+  }
 
   /**
    * The snapshot's entry of the record with this UID, for a record source's stat cache: a source

@@ -2,8 +2,11 @@ package dev.deltasync.engine.internal;
 
 import dev.deltasync.engine.ScanContext;
 import dev.deltasync.engine.SyncProgress;
+import dev.deltasync.engine.snapshot.FileStat;
+import dev.deltasync.engine.snapshot.Hash64;
 import dev.deltasync.engine.snapshot.SnapshotEntry;
 import dev.deltasync.engine.snapshot.SnapshotStore;
+import dev.deltasync.engine.snapshot.StatIndex;
 import dev.deltasync.engine.store.ChunkId;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -28,6 +31,15 @@ final class LocalScan implements ScanContext {
      * hash was seen, so it may be slow.
      */
     boolean foundAlready(String scanKey, @Nullable SnapshotEntry before) throws IOException;
+
+    /**
+     * Whether items may be found unchanged by their stat alone ({@link #foundUnchanged}); false
+     * while the differ needs to see every item (after a crash).
+     */
+    boolean takesUnchanged();
+
+    /** Receives a snapshot item found unchanged at its path, by the {@link Hash64} of its id. */
+    void foundUnchanged(long idHash);
   }
 
   private final SnapshotStore snapshot;
@@ -39,6 +51,7 @@ final class LocalScan implements ScanContext {
   private boolean deletesHeld;
   private @Nullable String lastKey;
   private @Nullable SnapshotEntry lastEntry;
+  private @Nullable StatIndex index; // read on the first file a source asks about
 
   LocalScan(
       SnapshotStore snapshot, ContentUploader uploader, Differ differ, SyncProgress progress) {
@@ -58,6 +71,26 @@ final class LocalScan implements ScanContext {
     lastKey = pathKey;
     lastEntry = snapshot.byPathKey(pathKey).orElse(null);
     return Optional.ofNullable(lastEntry);
+  }
+
+  @Override
+  public boolean unchanged(String pathKey, String path, FileStat stat, boolean executable)
+      throws IOException {
+    if (!differ.takesUnchanged()) {
+      return false;
+    }
+    StatIndex files = index;
+    if (files == null) {
+      files = snapshot.statIndex();
+      index = files;
+    }
+    long id = files.unchangedId(pathKey, path, stat, executable);
+    if (id == 0 || !keys.add(pathKey)) {
+      return false; // changed, or another item had this key: the usual path says which
+    }
+    progress.advance(SyncProgress.Phase.SCAN, 1, 0);
+    differ.foundUnchanged(id);
+    return true;
   }
 
   @Override

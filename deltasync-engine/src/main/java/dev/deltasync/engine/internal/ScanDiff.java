@@ -101,6 +101,16 @@ final class ScanDiff implements LocalScan.Differ {
   }
 
   @Override
+  public boolean takesUnchanged() {
+    return !recovering; // recovery compares every item with the journal
+  }
+
+  @Override
+  public void foundUnchanged(long idHash) {
+    seen.addHash(idHash);
+  }
+
+  @Override
   public boolean foundAlready(String scanKey, @Nullable SnapshotEntry before) throws IOException {
     // An item found before at this key either had this snapshot entry (and saw its id) or was new.
     return (before != null && seen.contains(before.item().getId())) || scan.hasNew(scanKey);

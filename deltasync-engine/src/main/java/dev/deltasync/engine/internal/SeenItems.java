@@ -1,6 +1,6 @@
 package dev.deltasync.engine.internal;
 
-import java.nio.charset.StandardCharsets;
+import dev.deltasync.engine.snapshot.Hash64;
 
 /**
  * The ids (or path keys) a scan found, as 64-bit hashes in an open-addressing table: about 16 bytes
@@ -15,7 +15,11 @@ final class SeenItems {
 
   /** Adds an id; false when its hash was there already (the same id, or a collision). */
   boolean add(String id) {
-    long hash = hash(id);
+    return addHash(hash(id));
+  }
+
+  /** Adds an id by its {@link Hash64} hash; false when the hash was there already. */
+  boolean addHash(long hash) {
     if (hash == 0) {
       boolean added = !zeroSeen;
       zeroSeen = true;
@@ -75,16 +79,7 @@ final class SeenItems {
     table = bigger;
   }
 
-  /** 64-bit FNV-1a over the UTF-8 bytes, then a final mix. */
   static long hash(String id) {
-    long h = 0xcbf29ce484222325L;
-    for (byte b : id.getBytes(StandardCharsets.UTF_8)) {
-      h ^= b & 0xff;
-      h *= 0x100000001b3L;
-    }
-    h ^= h >>> 33;
-    h *= 0xff51afd7ed558ccdL;
-    h ^= h >>> 33;
-    return h;
+    return Hash64.of(id);
   }
 }

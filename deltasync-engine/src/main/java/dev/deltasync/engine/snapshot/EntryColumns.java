@@ -3,6 +3,7 @@ package dev.deltasync.engine.snapshot;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.deltasync.format.v1.Item;
+import dev.deltasync.format.v1.ItemKind;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -10,15 +11,18 @@ import java.sql.Types;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A {@link SnapshotEntry} as six columns, as the items table and the scratch tables store it: item,
- * version, path_key, stat_size, stat_mtime, stat_inode. A NULL item means no entry.
+ * A {@link SnapshotEntry} as seven columns, as the items table and the scratch tables store it:
+ * item, version, path_key, stat_size, stat_mtime, stat_inode, file_mode. A NULL item means no
+ * entry. file_mode is the mode of a file item (NULL for other kinds), a copy of what the item says
+ * so that a scan can compare it without decoding the item ({@link StatIndex}); reading an entry
+ * takes it from the item.
  */
 final class EntryColumns {
-  static final int COUNT = 6;
+  static final int COUNT = 7;
 
   private EntryColumns() {}
 
-  /** The six column names, each with {@code prefix} in front, separated by commas. */
+  /** The seven column names, each with {@code prefix} in front, separated by commas. */
   static String names(String prefix) {
     return String.join(
         ", ",
@@ -27,10 +31,21 @@ final class EntryColumns {
         prefix + "path_key",
         prefix + "stat_size",
         prefix + "stat_mtime",
-        prefix + "stat_inode");
+        prefix + "stat_inode",
+        prefix + "file_mode");
   }
 
-  /** Binds the six parameters from {@code first} on; all NULL when {@code entry} is null. */
+  /** One {@code ?} per column, separated by commas. */
+  static String placeholders() {
+    return String.join(", ", java.util.Collections.nCopies(COUNT, "?"));
+  }
+
+  /** The file_mode column's value for {@code item}: its mode when it is a file, else null. */
+  static @Nullable Integer fileMode(Item item) {
+    return item.getKind() == ItemKind.KIND_FILE ? item.getFile().getMode() : null;
+  }
+
+  /** Binds the seven parameters from {@code first} on; all NULL when {@code entry} is null. */
   static void bind(PreparedStatement statement, int first, @Nullable SnapshotEntry entry)
       throws SQLException {
     if (entry == null) {
@@ -57,9 +72,15 @@ final class EntryColumns {
       statement.setLong(first + 4, stat.mtimeNanos());
       statement.setLong(first + 5, stat.inode());
     }
+    Integer mode = fileMode(entry.item());
+    if (mode == null) {
+      statement.setNull(first + 6, Types.INTEGER);
+    } else {
+      statement.setInt(first + 6, mode);
+    }
   }
 
-  /** Reads the six columns from {@code first} on; null when the item column is NULL. */
+  /** Reads the seven columns from {@code first} on; null when the item column is NULL. */
   static @Nullable SnapshotEntry read(ResultSet result, int first, Sql sql)
       throws SQLException, SnapshotException {
     byte[] bytes = result.getBytes(first);

@@ -26,7 +26,11 @@ public final class PendingTable {
           + EntryColumns.names("before_")
           + ", "
           + EntryColumns.names("after_")
-          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+          + ") VALUES (?, ?, ?, ?, "
+          + EntryColumns.placeholders()
+          + ", "
+          + EntryColumns.placeholders()
+          + ")";
   private static final String IN_ORDER =
       "SELECT p.item_id, " + COLUMNS + " FROM pending p ORDER BY p.rank, p.order_key, p.put_order";
 

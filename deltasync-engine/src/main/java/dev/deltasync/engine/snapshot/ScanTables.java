@@ -16,7 +16,9 @@ public final class ScanTables {
   private static final String ADD_NEW =
       "INSERT INTO scan_new (scan_key, "
           + EntryColumns.names("")
-          + ") VALUES (?, ?, ?, ?, ?, ?, ?)";
+          + ") VALUES (?, "
+          + EntryColumns.placeholders()
+          + ")";
   private static final String NEW_IN_ORDER =
       "SELECT " + EntryColumns.names("") + " FROM scan_new ORDER BY seq";
 

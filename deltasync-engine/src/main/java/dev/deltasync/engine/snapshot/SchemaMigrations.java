@@ -1,9 +1,12 @@
 package dev.deltasync.engine.snapshot;
 
+import dev.deltasync.format.v1.Item;
+import dev.deltasync.format.v1.ItemKind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -11,12 +14,14 @@ import java.util.List;
 
 /**
  * Brings a snapshot database to the current schema version. Each version is one SQL script, {@code
- * migration/V<n>.sql}, applied in its own transaction; {@code PRAGMA user_version} records the
- * version reached. A database newer than this build is refused, never downgraded.
+ * migration/V<n>.sql}, applied in its own transaction (with what a version needs done in Java: V3
+ * fills its new column from the items); {@code PRAGMA user_version} records the version reached. A
+ * database newer than this build is refused, never downgraded.
  */
 final class SchemaMigrations {
   /** The scripts, in order: index 0 is V1. */
-  private static final List<String> SCRIPTS = List.of("migration/V1.sql", "migration/V2.sql");
+  private static final List<String> SCRIPTS =
+      List.of("migration/V1.sql", "migration/V2.sql", "migration/V3.sql");
 
   static final int CURRENT_VERSION = SCRIPTS.size();
 
@@ -44,6 +49,9 @@ final class SchemaMigrations {
         for (String sql : statements(script)) {
           statement.execute(sql);
         }
+        if (next == 3) {
+          fillFileModes(connection);
+        }
         statement.execute("PRAGMA user_version = " + next);
         connection.commit();
       } catch (SQLException e) {
@@ -51,6 +59,38 @@ final class SchemaMigrations {
         throw e;
       } finally {
         connection.setAutoCommit(true);
+      }
+    }
+  }
+
+  /**
+   * V3: copies the mode of every file item into its file_mode column, a page of items at a time.
+   */
+  private static void fillFileModes(Connection connection) throws SQLException, IOException {
+    String last = "";
+    try (PreparedStatement page =
+            connection.prepareStatement(
+                "SELECT item_id, item FROM items WHERE kind = ? AND item_id > ?"
+                    + " ORDER BY item_id LIMIT 1000");
+        PreparedStatement update =
+            connection.prepareStatement("UPDATE items SET file_mode = ? WHERE item_id = ?")) {
+      while (true) {
+        page.setInt(1, ItemKind.KIND_FILE_VALUE);
+        page.setString(2, last);
+        int rows = 0;
+        try (ResultSet result = page.executeQuery()) {
+          while (result.next()) {
+            last = result.getString(1);
+            update.setInt(1, Item.parseFrom(result.getBytes(2)).getFile().getMode());
+            update.setString(2, last);
+            update.addBatch();
+            rows++;
+          }
+        }
+        if (rows == 0) {
+          return;
+        }
+        update.executeBatch();
       }
     }
   }

@@ -20,7 +20,9 @@ public final class WorkingTable {
   private static final String PUT =
       "INSERT OR REPLACE INTO working (item_id, kind, path, "
           + EntryColumns.names("")
-          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+          + ") VALUES (?, ?, ?, "
+          + EntryColumns.placeholders()
+          + ")";
 
   private final Sql sql;
 

@@ -5,8 +5,8 @@
 -- created empty with these tables when a sync starts and deleted when it ends; what a crashed
 -- sync left there means nothing. Not versioned: no build ever reads another's scratch.
 --
--- An entry is stored in the six columns of the snapshot's items table: item, version, path_key,
--- stat_size, stat_mtime, stat_inode (a NULL item: no entry). Tables with large rows keep their
+-- An entry is stored in the seven columns of the snapshot's items table: item, version, path_key,
+-- stat_size, stat_mtime, stat_inode, file_mode (a NULL item: no entry). Tables with large rows keep their
 -- rowid, so that rows are appended and only a small index is keyed by item id.
 
 -- Local changes not yet in the store (engine.internal.LocalChanges): the item as the store has
@@ -25,12 +25,14 @@ CREATE TABLE scratch.pending (
   before_stat_size  INTEGER,
   before_stat_mtime INTEGER,
   before_stat_inode INTEGER,
+  before_file_mode  INTEGER,
   after_item        BLOB,
   after_version     BLOB,
   after_path_key    TEXT,
   after_stat_size   INTEGER,
   after_stat_mtime  INTEGER,
-  after_stat_inode  INTEGER
+  after_stat_inode  INTEGER,
+  after_file_mode   INTEGER
 );
 
 CREATE INDEX scratch.pending_in_order ON pending (rank, order_key, put_order);
@@ -54,6 +56,7 @@ CREATE TABLE scratch.working (
   stat_size  INTEGER,
   stat_mtime INTEGER,
   stat_inode INTEGER,
+  file_mode  INTEGER,
   item       BLOB
 );
 
@@ -73,7 +76,8 @@ CREATE TABLE scratch.scan_new (
   path_key   TEXT,
   stat_size  INTEGER,
   stat_mtime INTEGER,
-  stat_inode INTEGER
+  stat_inode INTEGER,
+  file_mode  INTEGER
 );
 
 -- Snapshot items the scan did not find, in the snapshot's order; a new item with the version of

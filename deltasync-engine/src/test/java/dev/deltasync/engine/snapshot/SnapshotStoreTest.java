@@ -97,16 +97,17 @@ class SnapshotStoreTest {
   }
 
   @Test
-  void aVersion1SnapshotIsMigratedToVersion2WithItsItemsAndCursor() throws Exception {
+  void aVersion1SnapshotIsMigratedToTheCurrentVersionWithItsItemsAndCursor() throws Exception {
     Path db = dir.resolve("old.db");
     try (SnapshotStore store = SnapshotStore.open(db);
         SnapshotStore.Batch batch = store.begin()) {
       batch.put(file("a", "a.txt", 10)).cursor(5).commit();
     }
-    // What a build with schema 1 left: no journal table, user_version 1.
+    // What a build with schema 1 left: no journal table, no file_mode column, user_version 1.
     try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + db);
         Statement statement = connection.createStatement()) {
       statement.execute("DROP TABLE applied");
+      statement.execute("ALTER TABLE items DROP COLUMN file_mode");
       statement.execute("PRAGMA user_version = 1");
     }
     try (SnapshotStore store = SnapshotStore.open(db)) {
@@ -117,8 +118,107 @@ class SnapshotStoreTest {
     try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + db);
         Statement statement = connection.createStatement();
         var version = statement.executeQuery("PRAGMA user_version")) {
-      assertThat(version.getInt(1)).isEqualTo(2);
+      assertThat(version.getInt(1)).isEqualTo(SchemaMigrations.CURRENT_VERSION);
     }
+  }
+
+  @Test
+  void theMigrationToVersion3CopiesTheModeOfEveryFileItemIntoItsColumn() throws Exception {
+    Path db = dir.resolve("v2.db");
+    SnapshotEntry script = withMode(file("s", "run.sh", 10), 0755);
+    SnapshotEntry text = withMode(file("t", "a.txt", 20), 0644);
+    Item folder =
+        Item.newBuilder().setId("d").setKind(ItemKind.KIND_DIRECTORY).setPath("docs").build();
+    try (SnapshotStore store = SnapshotStore.open(db);
+        SnapshotStore.Batch batch = store.begin()) {
+      batch.put(script).put(text);
+      // More files than one page of the migration (1,000 items).
+      for (int i = 0; i < 2_500; i++) {
+        batch.put(withMode(file("f" + i, "many/" + i, i + 1), i % 2 == 0 ? 0600 : 0700));
+      }
+      batch
+          .put(new SnapshotEntry(folder, ByteString.copyFromUtf8("d"), "docs", null))
+          .cursor(3)
+          .commit();
+    }
+    // What a build with schema 2 left: no file_mode column.
+    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement statement = connection.createStatement()) {
+      statement.execute("ALTER TABLE items DROP COLUMN file_mode");
+      statement.execute("PRAGMA user_version = 2");
+    }
+    try (SnapshotStore store = SnapshotStore.open(db)) {
+      assertThat(store.cursor()).isEqualTo(3);
+      StatIndex index = store.statIndex();
+      assertThat(index.size()).isEqualTo(2_502);
+      assertThat(index.unchangedId("run.sh", "run.sh", statOf(10), true)).isEqualTo(Hash64.of("s"));
+      assertThat(index.unchangedId("a.txt", "a.txt", statOf(20), false)).isEqualTo(Hash64.of("t"));
+      assertThat(index.unchangedId("many/2001", "many/2001", statOf(2002), true))
+          .isEqualTo(Hash64.of("f2001"));
+      assertThat(index.unchangedId("many/2000", "many/2000", statOf(2001), true))
+          .isZero(); // 0600: not executable
+    }
+    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement statement = connection.createStatement();
+        var modes =
+            statement.executeQuery(
+                "SELECT item_id, file_mode FROM items WHERE item_id IN ('s', 't', 'd')"
+                    + " ORDER BY item_id")) {
+      List<String> rows = new ArrayList<>();
+      while (modes.next()) {
+        rows.add(modes.getString(1) + "=" + modes.getObject(2));
+      }
+      assertThat(rows).containsExactly("d=null", "s=" + 0755, "t=" + 0644);
+    }
+  }
+
+  @Test
+  void theStatIndexMatchesOnlyTheSamePathStatAndExecutableBit() throws IOException {
+    try (SnapshotStore store = SnapshotStore.open(dir.resolve("s.db"))) {
+      SnapshotEntry readme = withMode(file("a", "Docs/README", 10), 0644);
+      SnapshotEntry recent =
+          new SnapshotEntry(
+              file("b", "new.txt", 5).item(), ByteString.copyFromUtf8("b"), "new.txt", null);
+      try (SnapshotStore.Batch batch = store.begin()) {
+        batch.put(readme).put(recent).commit();
+      }
+      StatIndex index = store.statIndex();
+      FileStat stat = statOf(10);
+      assertThat(index.size())
+          .isEqualTo(1); // a file without a stat (read too recently) is not in it
+      assertThat(index.unchangedId("docs/readme", "Docs/README", stat, false))
+          .isEqualTo(Hash64.of("a"));
+      assertThat(index.unchangedId("docs/readme", "docs/README", stat, false))
+          .as("renamed in case only")
+          .isZero();
+      assertThat(index.unchangedId("docs/readme", "Docs/README", stat, true))
+          .as("chmod +x")
+          .isZero();
+      FileStat[] changed = {
+        new FileStat(stat.size() + 1, stat.mtimeNanos(), stat.inode()),
+        new FileStat(stat.size(), stat.mtimeNanos() + 1, stat.inode()),
+        new FileStat(stat.size(), stat.mtimeNanos(), stat.inode() + 1)
+      };
+      for (FileStat other : changed) {
+        assertThat(index.unchangedId("docs/readme", "Docs/README", other, false))
+            .as("%s", other)
+            .isZero();
+      }
+      assertThat(index.unchangedId("new.txt", "new.txt", new FileStat(5, 5000, 77), false))
+          .isZero();
+      assertThat(index.unchangedId("other", "other", stat, false)).isZero();
+    }
+  }
+
+  /** The stat {@link #file} gives a file of this size. */
+  private static FileStat statOf(int size) {
+    return new FileStat(size, 1000L * size, 77);
+  }
+
+  private static SnapshotEntry withMode(SnapshotEntry entry, int mode) {
+    Item item =
+        entry.item().toBuilder().setFile(entry.item().getFile().toBuilder().setMode(mode)).build();
+    return new SnapshotEntry(item, entry.version(), entry.pathKey(), entry.stat());
   }
 
   @Test
@@ -132,7 +232,9 @@ class SnapshotStoreTest {
     assertThatThrownBy(() -> SnapshotStore.open(db))
         .isInstanceOf(SnapshotException.class)
         .hasMessageContaining(
-            "snapshot schema version 99, newer than this deltasync understands (2): upgrade deltasync");
+            "snapshot schema version 99, newer than this deltasync understands ("
+                + SchemaMigrations.CURRENT_VERSION
+                + "): upgrade deltasync");
   }
 
   @Test

@@ -300,7 +300,16 @@ public final class FolderSource implements Source {
   private void visit(Path file, String path, BasicFileAttributes attrs, ScanContext context)
       throws IOException {
     if (attrs.isRegularFile()) {
-      Optional<SnapshotEntry> previous = context.previous(keys.of(path));
+      String key = keys.of(path);
+      if (attrs instanceof PosixFileAttributes posix
+          && context.unchanged(
+              key,
+              path,
+              FileReader.stat(attrs),
+              ItemVersions.isExecutable(FileReader.mode(posix)))) {
+        return; // the stat cache's fast path: same path, stat and executable bit
+      }
+      Optional<SnapshotEntry> previous = context.previous(key);
       if (previous.isPresent()
           && previous.get().item().getPath().equals(path)
           && FileReader.stat(attrs).equals(previous.get().stat())) {

@@ -1,0 +1,46 @@
+package dev.deltasync.engine.snapshot;
+
+/**
+ * A 64-bit hash of strings and numbers for the scan's in-memory tables (never stored): FNV-1a over
+ * the UTF-16 code units, then a final mix (MurmurHash3's). Not cryptographic; a collision costs at
+ * most a slower path or, where callers accept it, one missed change until the next scan.
+ */
+public final class Hash64 {
+  private static final long FNV_OFFSET = 0xcbf29ce484222325L;
+  private static final long FNV_PRIME = 0x100000001b3L;
+
+  private Hash64() {}
+
+  public static long of(String text) {
+    return finish(add(FNV_OFFSET, text));
+  }
+
+  static long add(long h, String text) {
+    for (int i = 0; i < text.length(); i++) {
+      h ^= text.charAt(i);
+      h *= FNV_PRIME;
+    }
+    return h;
+  }
+
+  static long add(long h, long value) {
+    for (int shift = 0; shift < 64; shift += 16) {
+      h ^= (value >>> shift) & 0xffff;
+      h *= FNV_PRIME;
+    }
+    return h;
+  }
+
+  static long start() {
+    return FNV_OFFSET;
+  }
+
+  static long finish(long h) {
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    h *= 0xc4ceb9fe1a85ec53L;
+    h ^= h >>> 33;
+    return h;
+  }
+}
