@@ -1,0 +1,103 @@
+package dev.deltasync.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.net.URLConnection;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Locale;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.sqlite.SQLiteJDBCLoader;
+import org.sqlite.util.LibraryLoaderUtil;
+
+/**
+ * Keeps SQLite's native library, which the JDBC driver carries in the jar, extracted once in the
+ * user's cache directory ({@code $XDG_CACHE_HOME/deltasync}, else {@code ~/.cache/deltasync}) and
+ * points the driver at it. Without this the driver writes the library to a new file in the temp
+ * directory at every start (about 50 ms of each command) and leaves it there when the process is
+ * killed. Best effort: when the copy cannot be made, the driver does what it always does.
+ */
+final class NativeSqlite {
+  static final String PATH_PROPERTY = "org.sqlite.lib.path";
+  static final String NAME_PROPERTY = "org.sqlite.lib.name";
+
+  private NativeSqlite() {}
+
+  /** Sets the driver's library properties to the cached copy, making it first if need be. */
+  static void prepare() {
+    if (System.getProperty(PATH_PROPERTY) != null) {
+      return; // chosen by whoever started us
+    }
+    Path cache = cacheDirectory();
+    if (cache == null) {
+      return;
+    }
+    try {
+      Path library = cached(cache);
+      Path dir = library == null ? null : library.getParent();
+      if (library != null && dir != null) {
+        System.setProperty(PATH_PROPERTY, dir.toString());
+        System.setProperty(NAME_PROPERTY, library.getFileName().toString());
+      }
+    } catch (IOException | RuntimeException e) {
+      // the driver extracts the library itself, as without this
+    }
+  }
+
+  /**
+   * The cached library for this driver version and platform under {@code cache}, copied there now
+   * when missing or of another size; null when the jar has none for this platform.
+   */
+  static @Nullable Path cached(Path cache) throws IOException {
+    String resource =
+        LibraryLoaderUtil.getNativeLibResourcePath() + "/" + LibraryLoaderUtil.getNativeLibName();
+    URL url = SQLiteJDBCLoader.class.getResource(resource);
+    if (url == null) {
+      return null;
+    }
+    URLConnection connection = url.openConnection();
+    long size = connection.getContentLengthLong();
+    String platform =
+        LibraryLoaderUtil.getNativeLibResourcePath()
+            .replaceFirst("^/org/sqlite/native/", "")
+            .replaceAll("[^A-Za-z0-9_.-]+", "-")
+            .toLowerCase(Locale.ROOT);
+    Path dir = cache.resolve("sqlite-jdbc-" + SQLiteJDBCLoader.getVersion() + "-" + platform);
+    Path library = dir.resolve(LibraryLoaderUtil.getNativeLibName());
+    if (size >= 0 && Files.isRegularFile(library) && Files.size(library) == size) {
+      return library;
+    }
+    Files.createDirectories(dir);
+    Path temp = dir.resolve(".tmp-" + UUID.randomUUID());
+    try (InputStream in = connection.getInputStream()) {
+      Files.copy(in, temp);
+      try {
+        Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
+      } catch (UnsupportedOperationException e) {
+        // not a POSIX file system: its defaults do
+      }
+      Files.move(
+          temp, library, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+    return library;
+  }
+
+  /** {@code $XDG_CACHE_HOME/deltasync}, else {@code ~/.cache/deltasync}; null without a home. */
+  static @Nullable Path cacheDirectory() {
+    String xdg = System.getenv("XDG_CACHE_HOME");
+    if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
+      return Path.of(xdg, "deltasync");
+    }
+    String home = System.getProperty("user.home");
+    if (home == null || home.isBlank() || home.equals("?")) {
+      return null;
+    }
+    return Path.of(home, ".cache", "deltasync");
+  }
+}
