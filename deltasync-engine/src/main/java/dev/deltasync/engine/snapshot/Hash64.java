@@ -1,5 +1,7 @@
 package dev.deltasync.engine.snapshot;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * A 64-bit hash of strings and numbers for the scan's in-memory tables (never stored): FNV-1a over
  * the UTF-16 code units, then a final mix (MurmurHash3's). Not cryptographic; a collision costs at
@@ -13,6 +15,27 @@ public final class Hash64 {
 
   public static long of(String text) {
     return finish(add(FNV_OFFSET, text));
+  }
+
+  /**
+   * The hash of the text these UTF-8 bytes hold: the same as {@link #of(String)} of the decoded
+   * text, computed without decoding when the bytes are all ASCII (one code unit each).
+   */
+  public static long ofUtf8(byte[] utf8) {
+    return finish(addUtf8(FNV_OFFSET, utf8));
+  }
+
+  static long addUtf8(long h, byte[] utf8) {
+    for (byte b : utf8) {
+      if (b < 0) {
+        return add(h, new String(utf8, StandardCharsets.UTF_8));
+      }
+    }
+    for (byte b : utf8) {
+      h ^= b;
+      h *= FNV_PRIME;
+    }
+    return h;
   }
 
   static long add(long h, String text) {

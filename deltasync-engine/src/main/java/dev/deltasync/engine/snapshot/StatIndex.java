@@ -39,8 +39,7 @@ public final class StatIndex {
   static StatIndex load(Sql sql) throws IOException {
     try {
       long count;
-      try (ResultSet result =
-          sql.prepare("SELECT count(*) FROM items WHERE file_mode IS NOT NULL").executeQuery()) {
+      try (ResultSet result = sql.prepare("SELECT count(*) FROM items").executeQuery()) {
         count = result.next() ? result.getLong(1) : 0;
       }
       StatIndex index = new StatIndex((int) Math.min(count, 1 << 28));
@@ -51,8 +50,9 @@ public final class StatIndex {
                       + " FROM items")
               .executeQuery()) {
         while (result.next()) {
-          String pathKey = result.getString(1);
-          String path = result.getString(2);
+          // Bytes, not strings: hashed without decoding (Hash64.ofUtf8).
+          byte[] pathKey = result.getBytes(1);
+          byte[] path = result.getBytes(2);
           long size = result.getLong(3);
           if (pathKey == null || path == null || result.wasNull()) {
             continue; // a record, or a file read too recently to trust its stat
@@ -64,9 +64,9 @@ public final class StatIndex {
             continue; // not a file
           }
           index.add(
-              Hash64.of(pathKey),
+              Hash64.ofUtf8(pathKey),
               fingerprint(path, new FileStat(size, mtime, inode), ItemVersions.isExecutable(mode)),
-              Hash64.of(result.getString(7)));
+              Hash64.ofUtf8(result.getBytes(7)));
         }
       }
       return index;
@@ -136,8 +136,15 @@ public final class StatIndex {
 
   /** What the source saw of a file, as one hash. */
   static long fingerprint(String path, FileStat stat, boolean executable) {
-    long h = Hash64.add(Hash64.start(), path);
-    h = Hash64.add(h, stat.size());
+    return fingerprint(Hash64.add(Hash64.start(), path), stat, executable);
+  }
+
+  private static long fingerprint(byte[] path, FileStat stat, boolean executable) {
+    return fingerprint(Hash64.addUtf8(Hash64.start(), path), stat, executable);
+  }
+
+  private static long fingerprint(long pathHash, FileStat stat, boolean executable) {
+    long h = Hash64.add(pathHash, stat.size());
     h = Hash64.add(h, stat.mtimeNanos());
     h = Hash64.add(h, stat.inode());
     h = Hash64.add(h, executable ? 1 : 2);
