@@ -23,7 +23,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -136,56 +135,55 @@ public final class FolderSource implements Source {
         posix ? PosixFileAttributes.class : BasicFileAttributes.class;
     Deque<Map.Entry<Path, String>> pending = new ArrayDeque<>();
     pending.push(Map.entry(root, ""));
-    while (!pending.isEmpty()) {
-      Map.Entry<Path, String> next = pending.pop();
-      List<Path> children = new ArrayList<>();
-      try (DirectoryStream<Path> entries = Files.newDirectoryStream(next.getKey())) {
-        entries.forEach(children::add);
-      } catch (NoSuchFileException | NotDirectoryException e) {
-        continue; // deleted or replaced while we walked
-      }
-      children.sort(Comparator.comparing(c -> c.getFileName().toString()));
-      if (hasRuleFile(children)) {
-        ignoreRules = ignoreRules.withFileIn(next.getValue(), next.getKey());
-      }
-      List<Map.Entry<Path, String>> subdirectories = new ArrayList<>();
-      for (Path child : children) {
-        String name = child.getFileName().toString();
-        String path = next.getValue().isEmpty() ? name : next.getValue() + "/" + name;
-        if (ReservedNames.isReserved(path)) {
-          removeLeftover(child, name);
-          continue;
+    try (DirectoryReader ahead = new DirectoryReader(view)) {
+      while (!pending.isEmpty()) {
+        Map.Entry<Path, String> next = pending.pop();
+        List<DirectoryReader.Entry> children = ahead.take(next.getKey());
+        if (children == null) {
+          continue; // deleted or replaced while we walked
         }
-        BasicFileAttributes attrs;
-        try {
-          attrs = Files.readAttributes(child, view, LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException e) {
-          continue;
+        if (hasRuleFile(children)) {
+          ignoreRules = ignoreRules.withFileIn(next.getValue(), next.getKey());
         }
-        if (ignoreRules.ignores(path, attrs.isDirectory())) {
-          continue;
-        }
-        if (attrs.isDirectory() && kept.contains(path)) {
-          if (context.previous(keys.of(path)).isEmpty()
-              && holding(child, path, false) != Holding.SYNCED) {
-            continue; // still only a holder of ignored files, or gone now
+        List<Map.Entry<Path, String>> subdirectories = new ArrayList<>();
+        for (DirectoryReader.Entry entry : children) {
+          Path child = entry.path();
+          String name = entry.name();
+          String path = next.getValue().isEmpty() ? name : next.getValue() + "/" + name;
+          if (ReservedNames.isReserved(path)) {
+            removeLeftover(child, name);
+            continue;
           }
-          kept.remove(path); // it holds something to sync, or is an item again
+          BasicFileAttributes attrs = entry.attributes();
+          if (attrs == null) {
+            continue; // vanished
+          }
+          if (ignoreRules.ignores(path, attrs.isDirectory())) {
+            continue;
+          }
+          if (attrs.isDirectory() && kept.contains(path)) {
+            if (context.previous(keys.of(path)).isEmpty()
+                && holding(child, path, false) != Holding.SYNCED) {
+              continue; // still only a holder of ignored files, or gone now
+            }
+            kept.remove(path); // it holds something to sync, or is an item again
+          }
+          visit(child, path, attrs, context);
+          if (attrs.isDirectory()) {
+            subdirectories.add(Map.entry(child, path));
+          }
         }
-        visit(child, path, attrs, context);
-        if (attrs.isDirectory()) {
-          subdirectories.add(Map.entry(child, path));
+        for (int k = subdirectories.size() - 1; k >= 0; k--) {
+          pending.push(subdirectories.get(k));
+          ahead.expect(subdirectories.get(k).getKey()); // the first one is read first
         }
-      }
-      for (int k = subdirectories.size() - 1; k >= 0; k--) {
-        pending.push(subdirectories.get(k));
       }
     }
   }
 
-  private static boolean hasRuleFile(List<Path> children) {
-    for (Path child : children) {
-      if (child.getFileName().toString().equals(IgnoreRules.FILE_NAME)) {
+  private static boolean hasRuleFile(List<DirectoryReader.Entry> children) {
+    for (DirectoryReader.Entry child : children) {
+      if (child.name().equals(IgnoreRules.FILE_NAME)) {
         return true;
       }
     }
