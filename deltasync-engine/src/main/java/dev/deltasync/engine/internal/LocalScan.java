@@ -61,6 +61,11 @@ final class LocalScan implements ScanContext {
     this.progress = progress;
   }
 
+  /** Sizes the table of keys found for about {@code items} items. */
+  void expect(long items) {
+    keys.expect(items);
+  }
+
   @Override
   public boolean firstSync() throws IOException {
     return snapshot.cursor() == 0 && snapshot.size() == 0;

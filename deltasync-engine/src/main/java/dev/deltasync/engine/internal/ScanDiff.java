@@ -100,6 +100,11 @@ final class ScanDiff implements LocalScan.Differ {
     return true;
   }
 
+  /** Sizes the table of ids seen for about {@code items} items. */
+  void expect(long items) {
+    seen.expect(items);
+  }
+
   @Override
   public boolean takesUnchanged() {
     return !recovering; // recovery compares every item with the journal

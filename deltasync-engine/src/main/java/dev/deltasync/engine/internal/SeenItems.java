@@ -13,6 +13,20 @@ final class SeenItems {
   private int size;
   private boolean zeroSeen;
 
+  /** Makes room for {@code count} ids at once, so that adding them does not grow the table. */
+  void expect(long count) {
+    long wanted = Math.min(1L << 30, Math.max(table.length, count * 2));
+    if (wanted > table.length) {
+      long[] bigger = new long[Integer.highestOneBit((int) wanted - 1) << 1];
+      for (long hash : table) {
+        if (hash != 0) {
+          insert(bigger, hash);
+        }
+      }
+      table = bigger;
+    }
+  }
+
   /** Adds an id; false when its hash was there already (the same id, or a collision). */
   boolean add(String id) {
     return addHash(hash(id));

@@ -81,7 +81,7 @@ public final class SyncRun {
       long lastItems = options.snapshot().size();
       progress.start(Phase.SCAN, lastItems > 0 ? lastItems : -1, -1);
       progress.start(Phase.UPLOAD, -1, -1);
-      scanAndDiff(working, scratch);
+      scanAndDiff(working, scratch, lastItems);
       progress.end(Phase.SCAN);
       progress.start(Phase.DOWNLOAD, -1, -1);
       progress.start(Phase.APPLY, -1, -1);
@@ -109,11 +109,14 @@ public final class SyncRun {
    * Scans and diffs in one transaction. The local changes end up in the scratch database, not on
    * the heap.
    */
-  private void scanAndDiff(WorkingState working, Scratch scratch) throws IOException {
+  private void scanAndDiff(WorkingState working, Scratch scratch, long lastItems)
+      throws IOException {
     ScanDiff diff =
         new ScanDiff(
             options.snapshot(), scratch.scan(), options.source(), options.newIds(), local, working);
     LocalScan scan = new LocalScan(options.snapshot(), uploader, diff, options.progress());
+    diff.expect(lastItems); // about as many as last time: the hash tables are sized once
+    scan.expect(lastItems);
     options
         .snapshot()
         .inTransaction(() -> {

@@ -37,4 +37,21 @@ class SeenItemsTest {
     assertThat(seen.add("docs/b.txt")).isTrue();
     assertThat(seen.size()).isEqualTo(2);
   }
+
+  @Test
+  void roomMadeAheadKeepsWhatWasAddedAndTakesMore() {
+    SeenItems seen = new SeenItems();
+    seen.add("before");
+    seen.addHash(SeenItems.hash("by hash"));
+    seen.expect(50_000);
+    for (int i = 0; i < 50_000; i++) {
+      assertThat(seen.add("id-" + i)).isTrue();
+    }
+    assertThat(seen.contains("before")).isTrue();
+    assertThat(seen.contains("by hash")).isTrue();
+    assertThat(seen.contains("id-49999")).isTrue();
+    assertThat(seen.size()).isEqualTo(50_002);
+    seen.expect(10); // never shrinks
+    assertThat(seen.contains("id-0")).isTrue();
+  }
 }
