@@ -13,7 +13,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** The top-level command; its subcommands do the work. */
+/** The top-level command; its subcommands ({@link Main#SUBCOMMANDS}) do the work. */
 @Command(
     name = "deltasync",
     mixinStandardHelpOptions = true,
@@ -21,19 +21,6 @@ import picocli.CommandLine.Spec;
     description = {
       "Keeps data in step across devices through universal, compressed change logs.",
       ""
-    },
-    subcommands = {
-      ServerCommand.class,
-      UserCommand.class,
-      JoinCommand.class,
-      AddCommand.class,
-      SyncCommand.class,
-      WatchCommand.class,
-      StatusCommand.class,
-      LogCommand.class,
-      ConflictsCommand.class,
-      DecodeCommand.class,
-      EncodeCommand.class
     },
     footer = {"", "Documentation: README.md and docs/ in the deltasync repository."})
 final class DeltasyncCommand implements Callable<Integer> {

@@ -17,7 +17,7 @@ class CommandArgumentsTest {
   final StringWriter out = new StringWriter();
 
   int run(String... args) {
-    CommandLine cli = Main.commandLine();
+    CommandLine cli = Main.commandLine(args); // as the command runs: only the subcommand named
     cli.setErr(new PrintWriter(err, true));
     cli.setOut(new PrintWriter(out, true));
     return cli.execute(args);
@@ -42,6 +42,30 @@ class CommandArgumentsTest {
           .doesNotContain("Exception");
     }
     assertThat(dir.resolve("home")).doesNotExist();
+  }
+
+  @Test
+  void onlyTheSubcommandNamedIsBuiltAndWithoutOneAllAre() {
+    assertThat(Main.subcommandIn(new String[] {"--home", "sync", "status", "--json"}))
+        .as("--home's value is not the command")
+        .isEqualTo("status");
+    assertThat(Main.subcommandIn(new String[] {"--home=/x", "sync", "docs"})).isEqualTo("sync");
+    assertThat(Main.subcommandIn(new String[] {"--help"})).isNull();
+    assertThat(Main.subcommandIn(new String[] {"snyc"})).isNull();
+    assertThat(Main.commandLine(new String[] {"sync", "--json"}).getSubcommands())
+        .containsOnlyKeys("sync");
+    assertThat(Main.commandLine(new String[] {"--version"}).getSubcommands().keySet())
+        .containsExactlyElementsOf(Main.SUBCOMMANDS.keySet());
+  }
+
+  @Test
+  void theUsageListsEveryCommandAndATypoGetsASuggestion() {
+    assertThat(run("--help")).isZero();
+    for (String name : Main.SUBCOMMANDS.keySet()) {
+      assertThat(out.toString()).contains("  " + name + " ");
+    }
+    assertThat(run("snyc")).isEqualTo(2);
+    assertThat(err.toString()).contains("snyc").contains("sync");
   }
 
   @Test
