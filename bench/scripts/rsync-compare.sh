@@ -14,7 +14,8 @@
 #   WORKDIR [mktemp -d /tmp/rsync-compare.XXXXXX]   must be missing or empty; deleted at the end
 #   KEEP=1                keep WORKDIR (data, logs, rsync and deltasync output)
 #   DELTASYNC_JAR         use this jar instead of building deltasync-cli/target/deltasync.jar
-#   DELTASYNC_JAVA_OPTS   JVM options for every deltasync process (client and server)
+#   DELTASYNC_JAVA_OPTS   JVM options for every deltasync process (client and server), after
+#                         the launcher's own
 #
 # Needs about 5 x TOTAL_BYTES + 6 x BIG_FILE_MIB of disk in WORKDIR. Installs rsync with apt-get
 # when it is missing. Both tools run warm: the page cache is not dropped, and each tool reads data
@@ -93,19 +94,15 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# As ./deltasync runs it: with a class-data archive (made by the first run) for a faster start.
-CDS="-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$W/deltasync.jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
-
+# Every deltasync process runs through ./deltasync on the copy of the jar, as a user runs it: with
+# its start-up caches (made beside the copy: on JDK 25+ an AOT cache trained on the first sync,
+# which is A's first sync here) and its JVM options.
 ds() {
-  # shellcheck disable=SC2086 # DELTASYNC_JAVA_OPTS is a list of options
-  "$JAVA_HOME/bin/java" $CDS ${DELTASYNC_JAVA_OPTS-} --enable-native-access=ALL-UNNAMED \
-    -jar "$W/deltasync.jar" "$@"
+  DELTASYNC_JAR="$W/deltasync.jar" "$root/deltasync" "$@"
 }
 # The same as a process of its own (exec), so that $! of `ds_exec ... &` is the JVM itself.
 ds_exec() {
-  # shellcheck disable=SC2086
-  exec "$JAVA_HOME/bin/java" $CDS ${DELTASYNC_JAVA_OPTS-} --enable-native-access=ALL-UNNAMED \
-    -jar "$W/deltasync.jar" "$@"
+  DELTASYNC_JAR="$W/deltasync.jar" exec "$root/deltasync" "$@"
 }
 
 # --- servers -----------------------------------------------------------------------------------
