@@ -1,9 +1,11 @@
 package dev.deltasync.cli;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
 import java.net.URLConnection;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -50,42 +52,78 @@ final class NativeSqlite {
 
   /**
    * The cached library for this driver version and platform under {@code cache}, copied there now
-   * when missing or of another size; null when the jar has none for this platform.
+   * when missing or of another size; null when the jar has none for this platform. Which of the
+   * jar's libraries suits this platform is recorded beside the copy: working it out makes the
+   * driver run {@code uname}, which a start with a cached copy skips.
    */
   static @Nullable Path cached(Path cache) throws IOException {
+    String platform =
+        (System.getProperty("os.name", "os") + "-" + System.getProperty("os.arch", "arch"))
+            .replaceAll("[^A-Za-z0-9_.-]+", "-")
+            .toLowerCase(Locale.ROOT);
+    Path dir = cache.resolve("sqlite-jdbc-" + SQLiteJDBCLoader.getVersion() + "-" + platform);
+    Path record = dir.resolve(RECORD);
+    if (Files.isRegularFile(record)) {
+      String resource = Files.readString(record, StandardCharsets.UTF_8).strip();
+      Path library = usable(dir, resource);
+      if (library != null) {
+        return library;
+      }
+    }
     String resource =
         LibraryLoaderUtil.getNativeLibResourcePath() + "/" + LibraryLoaderUtil.getNativeLibName();
     URL url = SQLiteJDBCLoader.class.getResource(resource);
     if (url == null) {
       return null;
     }
+    Files.createDirectories(dir);
+    Path library = dir.resolve(LibraryLoaderUtil.getNativeLibName());
+    try (InputStream in = url.openStream()) {
+      publish(dir, library, in, true);
+    }
+    publish(
+        dir,
+        record,
+        new ByteArrayInputStream((resource + "\n").getBytes(StandardCharsets.UTF_8)),
+        false);
+    return library;
+  }
+
+  /** The file name of the record of which resource the copy in a directory is. */
+  static final String RECORD = "resource";
+
+  /** The copy of {@code resource} in {@code dir}, if it is there whole; else null. */
+  private static @Nullable Path usable(Path dir, String resource) throws IOException {
+    if (!resource.startsWith("/org/sqlite/native/") || resource.contains("..")) {
+      return null;
+    }
+    URL url = SQLiteJDBCLoader.class.getResource(resource);
+    Path library = dir.resolve(resource.substring(resource.lastIndexOf('/') + 1));
+    if (url == null || !Files.isRegularFile(library)) {
+      return null;
+    }
     URLConnection connection = url.openConnection();
     long size = connection.getContentLengthLong();
-    String platform =
-        LibraryLoaderUtil.getNativeLibResourcePath()
-            .replaceFirst("^/org/sqlite/native/", "")
-            .replaceAll("[^A-Za-z0-9_.-]+", "-")
-            .toLowerCase(Locale.ROOT);
-    Path dir = cache.resolve("sqlite-jdbc-" + SQLiteJDBCLoader.getVersion() + "-" + platform);
-    Path library = dir.resolve(LibraryLoaderUtil.getNativeLibName());
-    if (size >= 0 && Files.isRegularFile(library) && Files.size(library) == size) {
-      return library;
-    }
-    Files.createDirectories(dir);
+    return size >= 0 && Files.size(library) == size ? library : null;
+  }
+
+  /** Writes {@code content} to {@code target} through a temporary file and an atomic rename. */
+  private static void publish(Path dir, Path target, InputStream content, boolean executable)
+      throws IOException {
     Path temp = dir.resolve(".tmp-" + UUID.randomUUID());
-    try (InputStream in = connection.getInputStream()) {
-      Files.copy(in, temp);
-      try {
-        Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
-      } catch (UnsupportedOperationException e) {
-        // not a POSIX file system: its defaults do
+    try {
+      Files.copy(content, temp);
+      if (executable) {
+        try {
+          Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (UnsupportedOperationException e) {
+          // not a POSIX file system: its defaults do
+        }
       }
-      Files.move(
-          temp, library, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
       Files.deleteIfExists(temp);
     }
-    return library;
   }
 
   /** {@code $XDG_CACHE_HOME/deltasync}, else {@code ~/.cache/deltasync}; null without a home. */

@@ -26,7 +26,8 @@ class NativeSqliteTest {
         .startsWith("sqlite-jdbc-" + SQLiteJDBCLoader.getVersion() + "-");
     assertThat(Files.readAllBytes(library)).isEqualTo(resource());
     try (var entries = Files.list(dir)) {
-      assertThat(entries).containsExactly(library); // no temporary file left
+      assertThat(entries) // no temporary file left
+          .containsExactlyInAnyOrder(library, dir.resolve(NativeSqlite.RECORD));
     }
 
     FileTime written = FileTime.fromMillis(1_600_000_000_000L);
@@ -43,6 +44,16 @@ class NativeSqliteTest {
 
     assertThat(NativeSqlite.cached(cache)).isEqualTo(library);
     assertThat(Files.readAllBytes(library)).isEqualTo(resource());
+  }
+
+  @Test
+  void aRecordThatNamesSomethingElseIsNotFollowed() throws IOException {
+    Path library = Objects.requireNonNull(NativeSqlite.cached(cache));
+    Path record = Objects.requireNonNull(library.getParent()).resolve(NativeSqlite.RECORD);
+    Files.writeString(record, "/org/sqlite/native/../../../etc/passwd\n");
+
+    assertThat(NativeSqlite.cached(cache)).isEqualTo(library);
+    assertThat(Files.readString(record)).startsWith("/org/sqlite/native/").doesNotContain("..");
   }
 
   @Test
