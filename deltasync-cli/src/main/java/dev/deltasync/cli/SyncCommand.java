@@ -64,6 +64,7 @@ final class SyncCommand implements Callable<Integer> {
                       home, collections, allowMassDelete, progress::collection))
               .execute();
     }
+    AotTraining.judge(result);
     for (Map.Entry<String, SyncResult> entry : result.collections().entrySet()) {
       for (String warning : entry.getValue().warnings()) {
         err.println("sync: " + entry.getKey() + ": " + warning);
