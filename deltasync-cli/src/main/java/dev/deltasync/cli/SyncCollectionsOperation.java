@@ -6,6 +6,7 @@ import dev.deltasync.engine.SyncOptions;
 import dev.deltasync.engine.SyncProgress;
 import dev.deltasync.engine.SyncResult;
 import dev.deltasync.engine.snapshot.SnapshotStore;
+import dev.deltasync.engine.snapshot.StatIndexAhead;
 import dev.deltasync.engine.store.LogStore;
 import dev.deltasync.format.ChangeLog;
 import dev.deltasync.format.ChangeLogReader;
@@ -83,29 +84,62 @@ final class SyncCollectionsOperation {
     Home home = options.home();
     HomeConfig config = home.config();
     List<String> names = selected(config);
-    try (HomeLock lock = HomeLock.acquire(home, "sync");
-        StoreAccess access = StoreAccess.open(home, config)) {
-      Map<String, SyncResult> results = new LinkedHashMap<>();
-      for (String name : names) {
-        HomeConfig.Binding binding = Objects.requireNonNull(config.collections().get(name));
-        if (binding.type().equals("folder")) {
-          checkFolder(name, binding.path());
-        }
-        SyncResult result =
-            access.underLease(name, store -> syncOne(home, config, name, binding, store));
-        LastSync.write(home, name, result);
-        results.put(name, result);
+    try (HomeLock lock = HomeLock.acquire(home, "sync")) {
+      // The first collection's stat cache is read while the server is asked where the data lives.
+      StatIndexAhead firstAhead = readAhead(home, config, names.get(0));
+      try (StoreAccess access = StoreAccess.open(home, config)) {
+        return syncAll(home, config, names, access, firstAhead);
       }
-      return new Result(results);
     }
   }
 
+  private Result syncAll(
+      Home home,
+      HomeConfig config,
+      List<String> names,
+      StoreAccess access,
+      @Nullable StatIndexAhead firstAhead)
+      throws IOException {
+    Map<String, SyncResult> results = new LinkedHashMap<>();
+    for (String name : names) {
+      HomeConfig.Binding binding = Objects.requireNonNull(config.collections().get(name));
+      if (binding.type().equals("folder")) {
+        checkFolder(name, binding.path());
+      }
+      StatIndexAhead ahead = name.equals(names.get(0)) ? firstAhead : readAhead(home, config, name);
+      SyncResult result =
+          access.underLease(name, store -> syncOne(home, config, name, binding, store, ahead));
+      LastSync.write(home, name, result);
+      results.put(name, result);
+    }
+    return new Result(results);
+  }
+
+  /**
+   * Starts reading a folder collection's stat cache ahead (see {@link StatIndexAhead}); null for
+   * other types, whose scans do not use it.
+   */
+  private static @Nullable StatIndexAhead readAhead(Home home, HomeConfig config, String name) {
+    HomeConfig.Binding binding = config.collections().get(name);
+    return binding != null && binding.type().equals("folder")
+        ? StatIndexAhead.start(home.snapshotFile(name))
+        : null;
+  }
+
   private SyncResult syncOne(
-      Home home, HomeConfig config, String name, HomeConfig.Binding binding, LogStore store)
+      Home home,
+      HomeConfig config,
+      String name,
+      HomeConfig.Binding binding,
+      LogStore store,
+      @Nullable StatIndexAhead ahead)
       throws IOException {
     Files.createDirectories(home.collectionDir(name));
     try (SnapshotStore snapshot = SnapshotStore.open(home.snapshotFile(name));
         Source source = openSource(binding)) {
+      if (ahead != null) {
+        snapshot.useStatIndexAhead(ahead);
+      }
       if (snapshot.cursor() == 0) {
         checkKinds(name, binding, store);
       }

@@ -36,6 +36,9 @@ import org.jspecify.annotations.Nullable;
 public final class SnapshotStore implements AutoCloseable {
   private static final String CURSOR = "cursor";
 
+  /** Counts commits ({@link Batch#commit()}): what a {@link StatIndexAhead} was read at. */
+  private static final String GENERATION = "generation";
+
   private static final String ENTRY = "SELECT " + EntryColumns.names("") + " FROM items";
   private static final String BY_ID = ENTRY + " WHERE item_id = ?";
   private static final String BY_PATH_KEY = ENTRY + " WHERE path_key = ?";
@@ -45,6 +48,7 @@ public final class SnapshotStore implements AutoCloseable {
   private final Sql sql;
   private final AppliedJournal applied;
   private @Nullable Scratch scratch;
+  private @Nullable StatIndexAhead ahead;
 
   private SnapshotStore(Connection connection, Path file) {
     this.connection = connection;
@@ -174,7 +178,36 @@ public final class SnapshotStore implements AutoCloseable {
    * (about 24 bytes per file on the heap; one pass over the items).
    */
   public StatIndex statIndex() throws IOException {
+    StatIndexAhead offered = ahead;
+    ahead = null;
+    if (offered != null) {
+      StatIndexAhead.Read read = offered.await();
+      if (read != null && read.generation() == generation(sql)) {
+        return read.index();
+      }
+    }
     return StatIndex.load(sql);
+  }
+
+  /**
+   * Lets the next {@link #statIndex()} take the index read ahead, if it is of the snapshot as it is
+   * then.
+   */
+  public void useStatIndexAhead(StatIndexAhead readAhead) {
+    this.ahead = readAhead;
+  }
+
+  /** The number of commits so far (0 before the first). */
+  static long generation(Sql sql) throws IOException {
+    try {
+      PreparedStatement query =
+          sql.prepare("SELECT value FROM meta WHERE key = '" + GENERATION + "'");
+      try (ResultSet result = query.executeQuery()) {
+        return result.next() ? result.getLong(1) : 0;
+      }
+    } catch (SQLException e) {
+      throw sql.failure("read the snapshot's generation", e);
+    }
   }
 
   /** Visits every item, ordered by path key (records, which have none, first), streaming. */
@@ -345,6 +378,11 @@ public final class SnapshotStore implements AutoCloseable {
     /** Makes every change of this batch durable, together. */
     public void commit() throws IOException {
       try {
+        sql.prepare(
+                "INSERT INTO meta (key, value) VALUES ('"
+                    + GENERATION
+                    + "', 1) ON CONFLICT (key) DO UPDATE SET value = value + 1")
+            .executeUpdate();
         connection.commit();
         done = true;
       } catch (SQLException e) {

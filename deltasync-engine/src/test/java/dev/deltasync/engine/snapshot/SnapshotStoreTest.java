@@ -210,6 +210,76 @@ class SnapshotStoreTest {
     }
   }
 
+  @Test
+  void anIndexReadAheadIsTakenWhenNothingWasCommittedSince() throws Exception {
+    Path db = dir.resolve("ahead.db");
+    try (SnapshotStore store = SnapshotStore.open(db);
+        SnapshotStore.Batch batch = store.begin()) {
+      batch.put(withMode(file("a", "a.txt", 10), 0644)).commit();
+    }
+    StatIndexAhead ahead = StatIndexAhead.start(db);
+    assertThat(ahead.await()).isNotNull();
+    // Behind the store's back (no commit of its own, so its generation stays): the item moves.
+    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement statement = connection.createStatement()) {
+      statement.execute("UPDATE items SET stat_size = 11");
+    }
+    try (SnapshotStore store = SnapshotStore.open(db)) {
+      store.useStatIndexAhead(ahead);
+      assertThat(store.statIndex().unchangedId("a.txt", "a.txt", statOf(10), false))
+          .as("the index read ahead")
+          .isEqualTo(Hash64.of("a"));
+      assertThat(store.statIndex().unchangedId("a.txt", "a.txt", statOf(10), false))
+          .as("read again: it is taken once")
+          .isZero();
+    }
+  }
+
+  @Test
+  void anIndexReadAheadOfAnOlderGenerationIsNotTaken() throws IOException {
+    Path db = dir.resolve("ahead.db");
+    try (SnapshotStore store = SnapshotStore.open(db);
+        SnapshotStore.Batch batch = store.begin()) {
+      batch.put(withMode(file("a", "a.txt", 10), 0644)).commit();
+    }
+    StatIndexAhead ahead = StatIndexAhead.start(db);
+    assertThat(ahead.await()).isNotNull();
+    try (SnapshotStore store = SnapshotStore.open(db)) {
+      try (SnapshotStore.Batch batch = store.begin()) {
+        batch.put(withMode(file("a", "a.txt", 12), 0644)).commit();
+      }
+      store.useStatIndexAhead(ahead);
+      StatIndex index = store.statIndex();
+      assertThat(index.unchangedId("a.txt", "a.txt", statOf(10), false)).isZero();
+      assertThat(index.unchangedId("a.txt", "a.txt", statOf(12), false)).isEqualTo(Hash64.of("a"));
+    }
+  }
+
+  @Test
+  void nothingIsReadAheadOfASnapshotThatIsNotThereOrNotMigratedYet() throws Exception {
+    Path missing = dir.resolve("missing.db");
+    assertThat(StatIndexAhead.start(missing).await()).isNull();
+    assertThat(missing).doesNotExist();
+
+    Path db = dir.resolve("v2.db");
+    try (SnapshotStore store = SnapshotStore.open(db);
+        SnapshotStore.Batch batch = store.begin()) {
+      batch.put(withMode(file("a", "a.txt", 10), 0644)).commit();
+    }
+    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement statement = connection.createStatement()) {
+      statement.execute("ALTER TABLE items DROP COLUMN file_mode");
+      statement.execute("PRAGMA user_version = 2");
+    }
+    StatIndexAhead ahead = StatIndexAhead.start(db);
+    assertThat(ahead.await()).isNull();
+    try (SnapshotStore store = SnapshotStore.open(db)) { // migrates
+      store.useStatIndexAhead(ahead);
+      assertThat(store.statIndex().unchangedId("a.txt", "a.txt", statOf(10), false))
+          .isEqualTo(Hash64.of("a"));
+    }
+  }
+
   /** The stat {@link #file} gives a file of this size. */
   private static FileStat statOf(int size) {
     return new FileStat(size, 1000L * size, 77);
