@@ -203,8 +203,9 @@ diff -r -q "$W/src/tree" "$W/rsync-dst/tree" >/dev/null || die "rsync's tree dif
 
 # --- 2. no change, FILES files -----------------------------------------------------------------
 
-# One run of each first, not counted: the launcher trains its start-up cache (JDK 25+) on the
-# first short sync after a build, as on a user's machine; the measured runs are the steady state.
+# One run of each first, not counted: the launcher trains its start-up cache (JDK 25+) on a short
+# sync from the third after a build on (here: this one, after A's and B's first syncs), as on a
+# user's machine; the measured runs are the steady state.
 log "no change: one run of each first, not counted (deltasync's trains its start-up cache)"
 rsync_run nochange-0 "$W/src/tree" tree
 warmup_rs_ns=$rs_ns
