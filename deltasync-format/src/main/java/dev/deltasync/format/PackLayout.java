@@ -9,6 +9,7 @@ import java.nio.channels.SeekableByteChannel;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.zip.CRC32C;
 
@@ -181,7 +182,10 @@ public final class PackLayout {
     }
     MessageDigest digest = Hashing.sha256();
     if (!MessageDigest.isEqual(digest.digest(raw), entry.id().toByteArray())) {
-      throw new PackFormatException("chunk bytes do not match its id");
+      throw new PackFormatException(
+          "chunk "
+              + HexFormat.of().formatHex(entry.id().toByteArray())
+              + ": its bytes do not match its id");
     }
     return raw;
   }
