@@ -2,7 +2,7 @@ package dev.deltasync.sources.folder;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.io.UncheckedIOException;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,6 +18,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -50,7 +52,7 @@ final class DirectoryReader implements AutoCloseable {
     final Path dir;
     boolean started;
     boolean done;
-    @Nullable List<Entry> entries; // null when the directory is gone or is not one
+    @Nullable Listing listing; // null when the directory is gone or is not one
     @Nullable IOException failure;
 
     Request(Path dir) {
@@ -78,35 +80,68 @@ final class DirectoryReader implements AutoCloseable {
   }
 
   /**
+   * A directory's entries, and what the directory itself looked like just before they were read.
+   */
+  private record Listing(List<Entry> entries, FileTime modified, @Nullable Object key) {}
+
+  /**
    * The entries of {@code dir}, names sorted; null when it is gone or no longer a directory.
    *
    * @throws IOException when it could not be read
    */
   @Nullable List<Entry> take(Path dir) throws IOException {
-    Request request;
-    synchronized (lock) {
-      request = requests.remove(dir);
-      if (request != null && request.started) {
-        while (!request.done) {
-          try {
-            lock.wait();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while listing " + dir);
-          }
-        }
-        waiting--;
-        lock.notifyAll();
-        if (request.failure != null) {
-          throw request.failure;
-        }
-        return request.entries;
+    Listing ahead = awaitAhead(dir);
+    if (ahead != null) {
+      BasicFileAttributes now = directoryAttributes(dir);
+      if (now != null
+          && now.lastModifiedTime().equals(ahead.modified())
+          && Objects.equals(now.fileKey(), ahead.key())) {
+        return ahead.entries();
       }
-      if (request != null) {
-        queue.remove(request); // not started: read here, not twice
-      }
+      // changed since it was read (or gone): read it again now
     }
-    return list(dir, view);
+    Listing listing = listing(dir, view);
+    return listing == null ? null : listing.entries();
+  }
+
+  /** Whether the thread has read {@code dir} and the walk has not taken it yet (for tests). */
+  boolean readAhead(Path dir) {
+    synchronized (lock) {
+      Request request = requests.get(dir);
+      return request != null && request.done;
+    }
+  }
+
+  /** The listing the thread read of {@code dir}; null when it did not read it (or it was gone). */
+  private @Nullable Listing awaitAhead(Path dir) throws IOException {
+    synchronized (lock) {
+      Request request = requests.remove(dir);
+      if (request == null) {
+        return null;
+      }
+      if (!request.started) {
+        queue.remove(request); // not started: read by the walk, not twice
+        return null;
+      }
+      while (!request.done) {
+        if (!thread.isAlive()) {
+          waiting--;
+          return null; // cannot happen (the thread finishes every request it starts); read here
+        }
+        try {
+          lock.wait(1000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new InterruptedIOException("interrupted while listing " + dir);
+        }
+      }
+      waiting--;
+      lock.notifyAll();
+      if (request.failure != null) {
+        throw request.failure;
+      }
+      return request.listing;
+    }
   }
 
   private void run() {
@@ -127,22 +162,21 @@ final class DirectoryReader implements AutoCloseable {
         request.started = true;
         waiting++;
       }
-      List<Entry> entries = null;
+      Listing listing = null;
       IOException failure = null;
       try {
-        entries = list(request.dir, view);
+        listing = listing(request.dir, view);
       } catch (IOException e) {
         failure = e;
-      } catch (UncheckedIOException e) {
-        failure = e.getCause();
-      } catch (RuntimeException e) {
+      } catch (Throwable e) { // an Error too: the walk must not wait for it forever
         failure = new IOException("cannot list " + request.dir + ": " + e, e);
-      }
-      synchronized (lock) {
-        request.entries = entries;
-        request.failure = failure;
-        request.done = true;
-        lock.notifyAll();
+      } finally {
+        synchronized (lock) {
+          request.listing = listing;
+          request.failure = failure;
+          request.done = true;
+          lock.notifyAll();
+        }
       }
     }
   }
@@ -153,11 +187,26 @@ final class DirectoryReader implements AutoCloseable {
    */
   static @Nullable List<Entry> list(Path dir, Class<? extends BasicFileAttributes> view)
       throws IOException {
+    Listing listing = listing(dir, view);
+    return listing == null ? null : listing.entries();
+  }
+
+  private static @Nullable Listing listing(Path dir, Class<? extends BasicFileAttributes> view)
+      throws IOException {
+    BasicFileAttributes before = directoryAttributes(dir); // before reading: a change shows later
+    if (before == null) {
+      return null;
+    }
     List<Path> children = new ArrayList<>();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
       entries.forEach(children::add);
     } catch (NoSuchFileException | NotDirectoryException e) {
       return null; // deleted or replaced
+    } catch (DirectoryIteratorException e) {
+      if (e.getCause() instanceof NoSuchFileException) {
+        return null; // deleted while read
+      }
+      throw e.getCause();
     }
     List<Entry> listed = new ArrayList<>(children.size());
     for (Path child : children) {
@@ -171,7 +220,18 @@ final class DirectoryReader implements AutoCloseable {
       listed.add(new Entry(child, name, attributes));
     }
     listed.sort(Comparator.comparing(Entry::name));
-    return listed;
+    return new Listing(listed, before.lastModifiedTime(), before.fileKey());
+  }
+
+  /** The directory's own attributes; null when it is gone or not a directory. */
+  private static @Nullable BasicFileAttributes directoryAttributes(Path dir) throws IOException {
+    try {
+      BasicFileAttributes attributes =
+          Files.readAttributes(dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      return attributes.isDirectory() ? attributes : null;
+    } catch (NoSuchFileException e) {
+      return null;
+    }
   }
 
   @Override

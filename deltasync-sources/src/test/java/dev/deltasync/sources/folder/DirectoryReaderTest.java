@@ -1,6 +1,7 @@
 package dev.deltasync.sources.folder;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,10 +13,73 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+@Timeout(60) // a reader that stalls fails the test instead of hanging the build
 class DirectoryReaderTest {
   @TempDir Path root;
+
+  @Test
+  void aListingReadAheadIsWhatTheWalkGets() throws Exception {
+    Path dir = Files.createDirectories(root.resolve("docs"));
+    Path file = Files.writeString(dir.resolve("notes.txt"), "a");
+    try (DirectoryReader reader = new DirectoryReader(PosixFileAttributes.class)) {
+      reader.expect(dir);
+      awaitReadAhead(reader, dir);
+      Files.writeString(file, "changed in place"); // the directory itself does not change
+      List<DirectoryReader.Entry> entries = Objects.requireNonNull(reader.take(dir));
+      assertThat(Objects.requireNonNull(entries.get(0).attributes()).size())
+          .as("the size when it was read ahead")
+          .isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aDirectoryChangedAfterItWasReadAheadIsReadAgain() throws Exception {
+    Path dir = Files.createDirectories(root.resolve("docs"));
+    Files.writeString(dir.resolve("a.txt"), "a");
+    Path elsewhere = Files.writeString(root.resolve("moved.txt"), "moved in meanwhile");
+    try (DirectoryReader reader = new DirectoryReader(PosixFileAttributes.class)) {
+      reader.expect(dir);
+      awaitReadAhead(reader, dir);
+      Files.move(elsewhere, dir.resolve("moved.txt"));
+      assertThat(names(Objects.requireNonNull(reader.take(dir))))
+          .containsExactly("a.txt", "moved.txt");
+    }
+  }
+
+  @Test
+  void aFailureOnTheReadingThreadComesBackToTheWalk() throws Exception {
+    Path dir = Files.createDirectories(root.resolve("docs"));
+    Files.writeString(dir.resolve("a.txt"), "a");
+    // Attributes no file system has: reading them fails (not with an IOException).
+    try (DirectoryReader reader = new DirectoryReader(NoSuchAttributes.class)) {
+      reader.expect(dir);
+      awaitReadAhead(reader, dir);
+      assertThatThrownBy(() -> reader.take(dir))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("cannot list " + dir);
+    }
+  }
+
+  @Test
+  void closingWithDirectoriesStillExpectedReturns() throws IOException {
+    List<Path> dirs = tree(DirectoryReader.AHEAD * 2, 3);
+    DirectoryReader reader = new DirectoryReader(PosixFileAttributes.class);
+    dirs.forEach(reader::expect);
+    reader.close(); // with most of them unread
+    assertThat(reader.take(dirs.get(0))).as("read by the caller once closed").hasSize(3);
+  }
+
+  /** Attributes no file system provides. */
+  interface NoSuchAttributes extends BasicFileAttributes {}
+
+  private static void awaitReadAhead(DirectoryReader reader, Path dir) throws InterruptedException {
+    while (!reader.readAhead(dir)) {
+      Thread.sleep(5);
+    }
+  }
 
   @Test
   void listingsReadAheadAreWhatTheDirectoriesHoldInNameOrder() throws IOException {

@@ -93,15 +93,57 @@ class StatCacheFastPathTest {
   }
 
   @Test
-  void aSecondFileOnlyTheCaseOfWhoseNameDiffersIsNotTakenForTheFirst() throws IOException {
+  void aRenameInCaseOnlyIsAMoveNotAnUnchangedFile() throws IOException {
     old(write("Notes.txt", "one"));
     sync(new Counts());
     Files.move(folder.resolve("Notes.txt"), folder.resolve("notes.txt"));
     Counts counts = new Counts();
     SyncResult result = sync(counts);
-    // Case-sensitive here: a rename in case only is a move, not an unchanged file.
     assertThat(counts.unchanged).isZero();
     assertThat(result.sent()).isEqualTo(1);
+  }
+
+  @Test
+  void aSecondFileWithAPathKeyFoundAlreadyCannotTakeTheFastPathAndIsReported() throws IOException {
+    String composed = "caf\u00e9.txt"; // NFC
+    String decomposed = "cafe\u0301.txt"; // NFD: the same path key, another name on Linux
+    old(write(composed, "first"));
+    sync(new Counts());
+    old(write(decomposed, "second"));
+    Counts counts = new Counts();
+    SyncResult result = sync(counts);
+    // The decomposed name sorts first and takes the key (as without the fast path: the item now
+    // has that name and content); the synced file, found second, cannot take the fast path for a
+    // key found already and is reported.
+    assertThat(counts.unchanged).isZero();
+    assertThat(result.sent()).isEqualTo(1);
+    Counts again = new Counts();
+    SyncResult second = sync(again);
+    assertThat(second.sent()).isZero();
+    assertThat(again.unchanged).as("the decomposed one, now synced").isEqualTo(1);
+    assertThat(result.warnings())
+        .singleElement()
+        .asString()
+        .contains(
+            "is not synced: another local item has a name this file system treats as the same");
+  }
+
+  @Test
+  void addsDeletesAndMovesAmongUnchangedFilesAreAllSent() throws IOException {
+    for (int i = 0; i < 30; i++) {
+      Path file = folder.resolve("d" + (i % 3) + "/f" + i + ".txt");
+      Files.createDirectories(file.getParent());
+      old(Files.writeString(file, "content " + i));
+    }
+    sync(new Counts());
+    Files.delete(folder.resolve("d0/f0.txt"));
+    Files.move(folder.resolve("d1/f1.txt"), folder.resolve("d2/f1-moved.txt"));
+    old(write("d0/new.txt", "new"));
+    Counts counts = new Counts();
+    SyncResult result = sync(counts);
+    assertThat(counts.unchanged).isEqualTo(28);
+    assertThat(result.sent()).as("a delete, a move and an add").isEqualTo(3);
+    assertThat(sync(new Counts()).sent()).isZero();
   }
 
   private Path write(String name, String content) throws IOException {
