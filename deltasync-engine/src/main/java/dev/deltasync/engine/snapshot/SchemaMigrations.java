@@ -54,8 +54,9 @@ final class SchemaMigrations {
         }
         statement.execute("PRAGMA user_version = " + next);
         connection.commit();
-      } catch (SQLException e) {
-        connection.rollback();
+      } catch (SQLException | IOException | RuntimeException e) {
+        connection
+            .rollback(); // all of this version or nothing: never a new column at the old version
         throw e;
       } finally {
         connection.setAutoCommit(true);

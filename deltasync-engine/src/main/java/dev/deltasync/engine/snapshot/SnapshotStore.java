@@ -182,7 +182,7 @@ public final class SnapshotStore implements AutoCloseable {
     ahead = null;
     if (offered != null) {
       StatIndexAhead.Read read = offered.await();
-      if (read != null && read.generation() == generation(sql)) {
+      if (read != null && read.stamp().equals(stamp(sql))) {
         return read.index();
       }
     }
@@ -195,6 +195,22 @@ public final class SnapshotStore implements AutoCloseable {
    */
   public void useStatIndexAhead(StatIndexAhead readAhead) {
     this.ahead = readAhead;
+  }
+
+  /**
+   * Which database this is and how many commits it has had: a {@link StatIndexAhead} read at the
+   * same stamp is of this very state.
+   */
+  static String stamp(Sql sql) throws IOException {
+    try {
+      PreparedStatement query =
+          sql.prepare("SELECT hex(value) FROM meta WHERE key = 'snapshot-id'");
+      try (ResultSet result = query.executeQuery()) {
+        return (result.next() ? result.getString(1) : "none") + "/" + generation(sql);
+      }
+    } catch (SQLException e) {
+      throw sql.failure("read the snapshot's id", e);
+    }
   }
 
   /** The number of commits so far (0 before the first). */

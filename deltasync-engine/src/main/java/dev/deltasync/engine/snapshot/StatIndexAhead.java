@@ -15,13 +15,13 @@ import org.sqlite.SQLiteConfig;
  * A snapshot's {@link StatIndex}, read ahead on a thread of its own through a read-only connection
  * of its own, while the sync does other things first (asks the server where its data lives, takes
  * the lease). {@link SnapshotStore#statIndex()} of a store the sync opens later takes it ({@link
- * SnapshotStore#useStatIndexAhead}) when nothing was committed to the snapshot in between (its
- * generation, counted by every commit, is the same); otherwise, or when reading failed or the
- * snapshot was not there yet or needs a migration, the store reads the index itself.
+ * SnapshotStore#useStatIndexAhead}) when it is the same database (its random id) and nothing was
+ * committed to it in between (its commit count); otherwise, or when reading failed or the snapshot
+ * was not there yet or needs a migration, the store reads the index itself.
  */
 public final class StatIndexAhead {
-  /** What was read: the index, and the snapshot's generation it belongs to. */
-  record Read(StatIndex index, long generation) {}
+  /** What was read: the index, and the stamp of the snapshot it belongs to (its id and commits). */
+  record Read(StatIndex index, String stamp) {}
 
   private final CompletableFuture<@Nullable Read> read = new CompletableFuture<>();
 
@@ -54,7 +54,7 @@ public final class StatIndexAhead {
     try (Connection connection =
         DriverManager.getConnection(
             "jdbc:sqlite:" + file.toAbsolutePath(), config.toProperties())) {
-      connection.setAutoCommit(false); // one read transaction: generation and index agree
+      connection.setAutoCommit(false); // one read transaction: stamp and index agree
       Sql sql = new Sql(connection, file);
       try {
         try (Statement statement = connection.createStatement();
@@ -63,8 +63,8 @@ public final class StatIndexAhead {
             return null; // to be migrated first
           }
         }
-        long generation = SnapshotStore.generation(sql);
-        return new Read(StatIndex.load(sql), generation);
+        String stamp = SnapshotStore.stamp(sql);
+        return new Read(StatIndex.load(sql), stamp);
       } finally {
         sql.closeStatements();
         connection.rollback();

@@ -256,6 +256,58 @@ class SnapshotStoreTest {
   }
 
   @Test
+  void anIndexReadAheadOfAnotherDatabaseAtTheSameCommitCountIsNotTaken() throws IOException {
+    Path db = dir.resolve("ahead.db");
+    Path other = dir.resolve("other.db");
+    for (Path path : List.of(db, other)) {
+      try (SnapshotStore store = SnapshotStore.open(path);
+          SnapshotStore.Batch batch = store.begin()) {
+        batch.put(withMode(file("a", "a.txt", path.equals(db) ? 10 : 12), 0644)).commit();
+      }
+    }
+    StatIndexAhead ahead = StatIndexAhead.start(db);
+    assertThat(ahead.await()).isNotNull();
+    Files.move(other, db, java.nio.file.StandardCopyOption.REPLACE_EXISTING); // one commit each
+    try (SnapshotStore store = SnapshotStore.open(db)) {
+      store.useStatIndexAhead(ahead);
+      StatIndex index = store.statIndex();
+      assertThat(index.unchangedId("a.txt", "a.txt", statOf(10), false)).isZero();
+      assertThat(index.unchangedId("a.txt", "a.txt", statOf(12), false)).isEqualTo(Hash64.of("a"));
+    }
+  }
+
+  @Test
+  void aMigrationThatFailsLeavesTheSnapshotAtItsVersionToBeMigratedAgain() throws Exception {
+    Path db = dir.resolve("v2.db");
+    try (SnapshotStore store = SnapshotStore.open(db);
+        SnapshotStore.Batch batch = store.begin()) {
+      batch.put(withMode(file("a", "a.txt", 10), 0644)).commit();
+    }
+    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement statement = connection.createStatement()) {
+      statement.execute("ALTER TABLE items DROP COLUMN file_mode");
+      statement.execute("PRAGMA user_version = 2");
+      statement.execute("UPDATE items SET item = x'ffffffff' WHERE item_id = 'a'"); // not an Item
+    }
+    assertThatThrownBy(() -> SnapshotStore.open(db)).isInstanceOf(SnapshotException.class);
+    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement statement = connection.createStatement()) {
+      try (var version = statement.executeQuery("PRAGMA user_version")) {
+        assertThat(version.getInt(1)).isEqualTo(2);
+      }
+      try (var columns =
+          statement.executeQuery(
+              "SELECT count(*) FROM pragma_table_info('items') WHERE name = 'file_mode'")) {
+        assertThat(columns.getInt(1)).as("the new column was rolled back").isZero();
+      }
+      statement.execute("DELETE FROM items"); // what makes it fail, gone: it migrates now
+    }
+    try (SnapshotStore store = SnapshotStore.open(db)) {
+      assertThat(store.size()).isZero();
+    }
+  }
+
+  @Test
   void nothingIsReadAheadOfASnapshotThatIsNotThereOrNotMigratedYet() throws Exception {
     Path missing = dir.resolve("missing.db");
     assertThat(StatIndexAhead.start(missing).await()).isNull();
