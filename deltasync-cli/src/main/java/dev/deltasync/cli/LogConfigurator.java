@@ -26,6 +26,11 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
 
   @Override
   public ExecutionStatus configure(LoggerContext context) {
+    return configure(context, System.getenv(LEVEL_VARIABLE));
+  }
+
+  /** As logback calls it, with {@code levelValue} for the environment variable's value. */
+  ExecutionStatus configure(LoggerContext context, @Nullable String levelValue) {
     if (System.getProperty("logback.configurationFile") != null) {
       return ExecutionStatus.INVOKE_NEXT_IF_ANY;
     }
@@ -50,7 +55,7 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
     root.setLevel(Level.WARN);
     root.addAppender(stderr);
     context.getLogger("org.eclipse.jetty").setLevel(Level.WARN);
-    context.getLogger("dev.deltasync").setLevel(level(System.getenv(LEVEL_VARIABLE)));
+    context.getLogger("dev.deltasync").setLevel(level(levelValue));
     return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
   }
 

@@ -7,10 +7,15 @@ import java.net.URL;
 import java.net.URLConnection;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.Locale;
+import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.sqlite.SQLiteJDBCLoader;
@@ -21,7 +26,10 @@ import org.sqlite.util.LibraryLoaderUtil;
  * user's cache directory ({@code $XDG_CACHE_HOME/deltasync}, else {@code ~/.cache/deltasync}) and
  * points the driver at it. Without this the driver writes the library to a new file in the temp
  * directory at every start (about 50 ms of each command) and leaves it there when the process is
- * killed. Best effort: when the copy cannot be made, the driver does what it always does.
+ * killed. The copy is kept only in directories of this user's that no one else may write to
+ * (created {@code rwx------}), and used only when it is this user's, not writable by others, and of
+ * the size of the jar's. Best effort: when the copy cannot be made or used, the driver does what it
+ * always does.
  */
 final class NativeSqlite {
   static final String PATH_PROPERTY = "org.sqlite.lib.path";
@@ -62,8 +70,15 @@ final class NativeSqlite {
             .replaceAll("[^A-Za-z0-9_.-]+", "-")
             .toLowerCase(Locale.ROOT);
     Path dir = cache.resolve("sqlite-jdbc-" + SQLiteJDBCLoader.getVersion() + "-" + platform);
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+    }
+    // Code is loaded from here: only from directories no one else can write to.
+    if (!ownOnly(cache) || !ownOnly(dir)) {
+      return null;
+    }
     Path record = dir.resolve(RECORD);
-    if (Files.isRegularFile(record)) {
+    if (Files.isRegularFile(record, LinkOption.NOFOLLOW_LINKS) && ownOnly(record)) {
       String resource = Files.readString(record, StandardCharsets.UTF_8).strip();
       Path library = usable(dir, resource);
       if (library != null) {
@@ -76,7 +91,6 @@ final class NativeSqlite {
     if (url == null) {
       return null;
     }
-    Files.createDirectories(dir);
     Path library = dir.resolve(LibraryLoaderUtil.getNativeLibName());
     try (InputStream in = url.openStream()) {
       publish(dir, library, in, true);
@@ -89,6 +103,33 @@ final class NativeSqlite {
     return library;
   }
 
+  private static final Set<PosixFilePermission> OWNER_ONLY =
+      PosixFilePermissions.fromString("rwx------");
+
+  /**
+   * Whether {@code path} is this user's and no one else may write to it (not a link either); false
+   * on file systems without POSIX permissions, where no copy is kept.
+   */
+  static boolean ownOnly(Path path) throws IOException {
+    PosixFileAttributes attributes;
+    try {
+      attributes = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (UnsupportedOperationException e) {
+      return false;
+    }
+    Set<PosixFilePermission> permissions = attributes.permissions();
+    return !attributes.isSymbolicLink()
+        && attributes.owner().equals(currentUser(path))
+        && !permissions.contains(PosixFilePermission.GROUP_WRITE)
+        && !permissions.contains(PosixFilePermission.OTHERS_WRITE);
+  }
+
+  private static UserPrincipal currentUser(Path path) throws IOException {
+    return path.getFileSystem()
+        .getUserPrincipalLookupService()
+        .lookupPrincipalByName(System.getProperty("user.name"));
+  }
+
   /** The file name of the record of which resource the copy in a directory is. */
   static final String RECORD = "resource";
 
@@ -99,7 +140,9 @@ final class NativeSqlite {
     }
     URL url = SQLiteJDBCLoader.class.getResource(resource);
     Path library = dir.resolve(resource.substring(resource.lastIndexOf('/') + 1));
-    if (url == null || !Files.isRegularFile(library)) {
+    if (url == null
+        || !Files.isRegularFile(library, LinkOption.NOFOLLOW_LINKS)
+        || !ownOnly(library)) {
       return null;
     }
     URLConnection connection = url.openConnection();
@@ -115,7 +158,7 @@ final class NativeSqlite {
       Files.copy(content, temp);
       if (executable) {
         try {
-          Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
+          Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwx------"));
         } catch (UnsupportedOperationException e) {
           // not a POSIX file system: its defaults do
         }

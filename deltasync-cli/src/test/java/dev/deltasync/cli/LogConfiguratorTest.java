@@ -35,8 +35,16 @@ class LogConfiguratorTest {
     assertThat(root.getLevel()).isEqualTo(Level.WARN);
     assertThat(context.getLogger("org.eclipse.jetty.server").getEffectiveLevel())
         .isEqualTo(Level.WARN);
-    assertThat(context.getLogger("dev.deltasync.server.Access").getEffectiveLevel())
-        .isEqualTo(LogConfigurator.level(System.getenv(LogConfigurator.LEVEL_VARIABLE)));
+    LoggerContext debugging = new LoggerContext();
+    configurator.configure(debugging, "debug"); // DELTASYNC_LOG_LEVEL=debug
+    assertThat(debugging.getLogger("dev.deltasync.server.access").getEffectiveLevel())
+        .isEqualTo(Level.DEBUG);
+    assertThat(debugging.getLogger("org.eclipse.jetty.server").getEffectiveLevel())
+        .isEqualTo(Level.WARN);
+    LoggerContext unset = new LoggerContext();
+    configurator.configure(unset, null);
+    assertThat(unset.getLogger("dev.deltasync.server.access").getEffectiveLevel())
+        .isEqualTo(Level.INFO);
     assertThat(root.getAppender("STDERR"))
         .isInstanceOfSatisfying(
             ConsoleAppender.class,

@@ -7,7 +7,10 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.Objects;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sqlite.SQLiteJDBCLoader;
@@ -54,6 +57,42 @@ class NativeSqliteTest {
 
     assertThat(NativeSqlite.cached(cache)).isEqualTo(library);
     assertThat(Files.readString(record)).startsWith("/org/sqlite/native/").doesNotContain("..");
+  }
+
+  @Test
+  void theCopyIsKeptOnlyWhereNoOneElseMayWrite() throws IOException {
+    Path library = Objects.requireNonNull(NativeSqlite.cached(cache));
+    Path dir = Objects.requireNonNull(library.getParent());
+    assertThat(Files.getPosixFilePermissions(dir))
+        .isEqualTo(PosixFilePermissions.fromString("rwx------"));
+    assertThat(Files.getPosixFilePermissions(library))
+        .isEqualTo(PosixFilePermissions.fromString("rwx------"));
+
+    Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rwxrwxrwx"));
+    assertThat(NativeSqlite.cached(cache)).as("a cache others may write to").isNull();
+    Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rwx------"));
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwx---"));
+    assertThat(NativeSqlite.cached(cache)).as("a group-writable directory").isNull();
+  }
+
+  @Test
+  void aCopyThatIsNotTheUsersIsReplaced() throws IOException {
+    Path library = Objects.requireNonNull(NativeSqlite.cached(cache));
+    UserPrincipal me = Files.getOwner(library);
+    UserPrincipal nobody;
+    try {
+      nobody =
+          library.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+      Files.setOwner(library, nobody);
+    } catch (IOException e) {
+      Assumptions.abort("cannot give a file to another user here (not root): " + e);
+      return;
+    }
+    assertThat(NativeSqlite.ownOnly(library)).isFalse();
+
+    assertThat(NativeSqlite.cached(cache)).isEqualTo(library);
+    assertThat(Files.getOwner(library)).isEqualTo(me);
+    assertThat(Files.readAllBytes(library)).isEqualTo(resource());
   }
 
   @Test

@@ -60,6 +60,8 @@ public final class Transport implements AutoCloseable {
   /** For {@code https://} URLs, made on first use: loading the trusted certificates takes time. */
   private volatile @Nullable HttpClient secure;
 
+  private final Object secureLock = new Object();
+
   private final ClientOptions options;
   private final Backoff backoff;
   private volatile boolean closed;
@@ -86,9 +88,12 @@ public final class Transport implements AutoCloseable {
     }
     HttpClient client = secure;
     if (client == null) {
-      synchronized (this) {
+      synchronized (secureLock) {
         client = secure;
         if (client == null) {
+          if (closed) {
+            throw new IOException("the connection to " + uri.getHost() + " was closed");
+          }
           try {
             client = client(SSLContext.getDefault());
           } catch (NoSuchAlgorithmException e) {
@@ -324,9 +329,12 @@ public final class Transport implements AutoCloseable {
 
   @Override
   public void close() {
-    closed = true;
+    HttpClient client;
+    synchronized (secureLock) { // none is made after this
+      closed = true;
+      client = secure;
+    }
     plain.shutdownNow();
-    HttpClient client = secure;
     if (client != null) {
       client.shutdownNow();
     }

@@ -60,9 +60,10 @@ class TransportTlsTest {
             .isInstanceOf(IOException.class)
             .satisfies(e -> assertThat(causes(e)).noneMatch(m -> m.contains("plain http")));
       }
-      // A default that trusts it, set before the transport's first https call, is the one used.
-      SSLContext.setDefault(trusting(keys));
+      // A default that trusts it, set after the transport was made but before its first https
+      // call, is the one used: the TLS client is made on first use.
       try (Transport transport = transport(url)) {
+        SSLContext.setDefault(trusting(keys));
         assertThat(head(transport, call)).isEqualTo(7);
       }
     } finally {

@@ -49,6 +49,11 @@ final class SeenItems {
     return false;
   }
 
+  /** The table's number of slots (for tests). */
+  int capacity() {
+    return table.length;
+  }
+
   /** How many distinct ids were added. */
   long size() {
     return size + (zeroSeen ? 1 : 0);

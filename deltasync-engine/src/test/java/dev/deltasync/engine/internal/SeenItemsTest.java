@@ -44,14 +44,18 @@ class SeenItemsTest {
     seen.add("before");
     seen.addHash(SeenItems.hash("by hash"));
     seen.expect(50_000);
+    int capacity = seen.capacity();
+    assertThat(capacity).isGreaterThanOrEqualTo(100_000);
     for (int i = 0; i < 50_000; i++) {
       assertThat(seen.add("id-" + i)).isTrue();
     }
+    assertThat(seen.capacity()).as("sized once: no growth while adding").isEqualTo(capacity);
     assertThat(seen.contains("before")).isTrue();
     assertThat(seen.contains("by hash")).isTrue();
     assertThat(seen.contains("id-49999")).isTrue();
     assertThat(seen.size()).isEqualTo(50_002);
     seen.expect(10); // never shrinks
+    assertThat(seen.capacity()).isEqualTo(capacity);
     assertThat(seen.contains("id-0")).isTrue();
   }
 }

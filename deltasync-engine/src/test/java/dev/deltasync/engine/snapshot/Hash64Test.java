@@ -17,7 +17,7 @@ class Hash64Test {
           .as(text)
           .isEqualTo(Hash64.of(text));
     }
-    long seed = System.nanoTime();
+    long seed = 20261123L;
     Random random = new Random(seed);
     for (int i = 0; i < 2_000; i++) {
       StringBuilder text = new StringBuilder();
