@@ -211,9 +211,14 @@ rsync_run nochange-0 "$W/src/tree" tree
 warmup_rs_ns=$rs_ns
 ds_sync nochange-a-0 a tree
 warmup_ds_ns=$ds_ns
+startup_cache="class-data archive (no AOT cache: JDK < 25 or DELTASYNC_NO_AOT=1)"
 if [ "${DELTASYNC_NO_AOT-}" != 1 ] && [ "$(deltasync_jdk_major "$JAVA_HOME")" -ge 25 ]; then
+  startup_cache="NOT ready after 30 s: the runs used the class-data archive"
   for _ in $(seq 300); do # the cache is built in the background: wait up to 30 s
-    [ -f "$W/deltasync.aot" ] && break
+    if [ -f "$W/deltasync.aot" ]; then
+      startup_cache="AOT cache, trained on the uncounted run"
+      break
+    fi
     sleep 0.1
   done
 fi
@@ -295,5 +300,6 @@ other numbers:
   2. no change, bytes: rsync $nochange_rs_bytes; deltasync A $nochange_ds_bytes (up + down);
      all runs, s: rsync $(all_secs "${rs_times[@]}") / deltasync $(all_secs "${ds_times[@]}")
      the run before them, not counted: rsync $(secs "$warmup_rs_ns") / deltasync $(secs "$warmup_ds_ns") (trains the start-up cache)
+     deltasync's start-up cache in the counted runs: $startup_cache
   3. first sync, bytes: rsync $first_rs_bytes; deltasync A up $first_a_up, B down $first_b_down
 EOF

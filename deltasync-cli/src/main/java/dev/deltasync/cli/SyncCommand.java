@@ -56,15 +56,16 @@ final class SyncCommand implements Callable<Integer> {
     Home home = parent == null ? Home.resolve(null) : parent.home();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    SyncCollectionsOperation.Result result;
+    SyncCollectionsOperation.Result result = null;
     try (Progress progress = Progress.toStderr(err, quiet)) {
       result =
           new SyncCollectionsOperation(
                   new SyncCollectionsOperation.Options(
                       home, collections, allowMassDelete, progress::collection))
               .execute();
+    } finally {
+      AotTraining.finish(result); // when the launcher records this sync
     }
-    AotTraining.judge(result);
     for (Map.Entry<String, SyncResult> entry : result.collections().entrySet()) {
       for (String warning : entry.getValue().warnings()) {
         err.println("sync: " + entry.getKey() + ": " + warning);
