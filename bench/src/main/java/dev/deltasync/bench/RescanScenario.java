@@ -1,5 +1,6 @@
 package dev.deltasync.bench;
 
+import dev.deltasync.engine.ForwardingScanContext;
 import dev.deltasync.engine.ForwardingSource;
 import dev.deltasync.engine.ScanContext;
 import dev.deltasync.engine.Source;
@@ -9,7 +10,6 @@ import dev.deltasync.engine.SyncResult;
 import dev.deltasync.engine.snapshot.FileStat;
 import dev.deltasync.engine.snapshot.SnapshotEntry;
 import dev.deltasync.engine.snapshot.SnapshotStore;
-import dev.deltasync.engine.store.ChunkId;
 import dev.deltasync.engine.store.DirectoryLogStore;
 import dev.deltasync.engine.store.LogStore;
 import dev.deltasync.sources.folder.FolderSource;
@@ -17,7 +17,6 @@ import dev.deltasync.testkit.InMemoryLogStore;
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.nio.ByteBuffer;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -385,17 +384,12 @@ public final class RescanScenario {
       long start = System.nanoTime();
       delegate()
           .scan(
-              new ScanContext() {
-                @Override
-                public boolean firstSync() throws IOException {
-                  return context.firstSync();
-                }
-
+              new ForwardingScanContext(context) {
                 @Override
                 public Optional<SnapshotEntry> previous(String pathKey) throws IOException {
                   long t = System.nanoTime();
                   try {
-                    return context.previous(pathKey);
+                    return super.previous(pathKey);
                   } finally {
                     previousNanos += System.nanoTime() - t;
                     previousCalls++;
@@ -408,40 +402,20 @@ public final class RescanScenario {
                     throws IOException {
                   long t = System.nanoTime();
                   try {
-                    return context.unchanged(pathKey, path, stat, executable);
+                    return super.unchanged(pathKey, path, stat, executable);
                   } finally {
                     previousNanos += System.nanoTime() - t;
                   }
                 }
 
                 @Override
-                public Optional<SnapshotEntry> previousRecord(String uid) throws IOException {
-                  return context.previousRecord(uid);
-                }
-
-                @Override
                 public void found(SnapshotEntry item) throws IOException {
                   long t = System.nanoTime();
                   try {
-                    context.found(item);
+                    super.found(item);
                   } finally {
                     foundNanos += System.nanoTime() - t;
                   }
-                }
-
-                @Override
-                public void problem(String message) {
-                  context.problem(message);
-                }
-
-                @Override
-                public void holdDeletes(String why) {
-                  context.holdDeletes(why);
-                }
-
-                @Override
-                public void content(ChunkId id, ByteBuffer data) throws IOException {
-                  context.content(id, data);
                 }
               });
       scanNanos += System.nanoTime() - start;

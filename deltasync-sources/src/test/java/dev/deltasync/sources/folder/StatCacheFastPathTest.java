@@ -2,6 +2,7 @@ package dev.deltasync.sources.folder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.deltasync.engine.ForwardingScanContext;
 import dev.deltasync.engine.ForwardingSource;
 import dev.deltasync.engine.ScanContext;
 import dev.deltasync.engine.SyncOperation;
@@ -183,31 +184,21 @@ class StatCacheFastPathTest {
     @Override
     public void scan(ScanContext context) throws IOException {
       super.scan(
-          new ScanContext() {
-            @Override
-            public boolean firstSync() throws IOException {
-              return context.firstSync();
-            }
-
+          new ForwardingScanContext(context) {
             @Override
             public Optional<SnapshotEntry> previous(String pathKey) throws IOException {
               if (!pathKey.isEmpty()) {
                 counts.previous++;
               }
-              return context.previous(pathKey);
+              return super.previous(pathKey);
             }
 
             @Override
             public boolean unchanged(String pathKey, String path, FileStat stat, boolean executable)
                 throws IOException {
-              boolean unchanged = context.unchanged(pathKey, path, stat, executable);
+              boolean unchanged = super.unchanged(pathKey, path, stat, executable);
               counts.unchanged += unchanged ? 1 : 0;
               return unchanged;
-            }
-
-            @Override
-            public Optional<SnapshotEntry> previousRecord(String uid) throws IOException {
-              return context.previousRecord(uid);
             }
 
             @Override
@@ -215,23 +206,13 @@ class StatCacheFastPathTest {
               if (!item.item().getPath().isEmpty()) {
                 counts.found++;
               }
-              context.found(item);
-            }
-
-            @Override
-            public void problem(String message) {
-              context.problem(message);
-            }
-
-            @Override
-            public void holdDeletes(String why) {
-              context.holdDeletes(why);
+              super.found(item);
             }
 
             @Override
             public void content(ChunkId id, ByteBuffer data) throws IOException {
               counts.content++;
-              context.content(id, data);
+              super.content(id, data);
             }
           });
     }
