@@ -96,8 +96,9 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # Every deltasync process runs through ./deltasync on the copy of the jar, as a user runs it: with
-# its start-up caches (made beside the copy: on JDK 25+ an AOT cache trained on the first sync,
-# which is A's first sync here) and its JVM options.
+# its JVM options and start-up caches (made beside the copy). The first syncs run without the
+# AOT training (DELTASYNC_NO_AOT=1: its recording would add a second or two to a first sync); the
+# no-change part trains the AOT cache (JDK 25+) on uncounted runs before the counted ones.
 ds() {
   DELTASYNC_JAR="$W/deltasync.jar" "$root/deltasync" "$@"
 }
@@ -193,34 +194,43 @@ log "first sync: rsync"
 rsync_run first "$W/src/tree" tree
 first_rs_ns=$rs_ns first_rs_bytes=$rs_bytes
 log "first sync: deltasync A"
-ds_sync first-a a tree
+DELTASYNC_NO_AOT=1 ds_sync first-a a tree
 first_a_ns=$ds_ns first_a_up=$ds_up
 log "first sync: deltasync B"
-ds_sync first-b b tree
+DELTASYNC_NO_AOT=1 ds_sync first-b b tree
 first_b_ns=$ds_ns first_b_down=$ds_down
 diff -r -q -x .deltasync "$W/src/tree" "$W/b/tree" >/dev/null || die "B's tree differs from the source"
 diff -r -q "$W/src/tree" "$W/rsync-dst/tree" >/dev/null || die "rsync's tree differs from the source"
 
 # --- 2. no change, FILES files -----------------------------------------------------------------
 
-# One run of each first, not counted: the launcher trains its start-up cache (JDK 25+) on a short
-# sync from the third after a build on (here: this one, after A's and B's first syncs), as on a
-# user's machine; the measured runs are the steady state.
-log "no change: one run of each first, not counted (deltasync's trains its start-up cache)"
+# One run of each first, not counted, and for deltasync as many more (up to 3) as its launcher
+# needs to train its AOT cache (JDK 25+: it records the 2nd sync after a build, and a copy of the
+# launcher builds the cache in the background); the counted runs are the steady state.
+log "no change: uncounted runs first (deltasync's train its start-up cache)"
 rsync_run nochange-0 "$W/src/tree" tree
 warmup_rs_ns=$rs_ns
-ds_sync nochange-a-0 a tree
-warmup_ds_ns=$ds_ns
-startup_cache="class-data archive (no AOT cache: JDK < 25 or DELTASYNC_NO_AOT=1)"
-if [ "${DELTASYNC_NO_AOT-}" != 1 ] && [ "$(deltasync_jdk_major "$JAVA_HOME")" -ge 25 ]; then
-  startup_cache="NOT ready after 30 s: the runs used the class-data archive"
-  for _ in $(seq 300); do # the cache is built in the background: wait up to 30 s
-    if [ -f "$W/deltasync.aot" ]; then
-      startup_cache="AOT cache, trained on the uncounted run"
-      break
-    fi
+major=$(deltasync_jdk_major "$JAVA_HOME")
+aot_cache() { # whether the cache is there, for this JDK, and no training is running
+  [ -f "$W/deltasync.aot" ] && [ -f "$W/deltasync.aot.stamp" ] && [ ! -d "$W/deltasync.aot.training" ]
+}
+warmup_ds=""
+for _ in 1 2 3; do
+  ds_sync nochange-a-0 a tree
+  warmup_ds="$warmup_ds $(secs "$ds_ns")"
+  if [ "${DELTASYNC_NO_AOT-}" = 1 ] || [ "${major:-0}" -lt 25 ]; then break; fi
+  for _ in $(seq 300); do # a build runs in the background: wait up to 30 s for it
+    [ -d "$W/deltasync.aot.training" ] || break
     sleep 0.1
   done
+  aot_cache && break
+done
+if [ "${DELTASYNC_NO_AOT-}" = 1 ] || [ "${major:-0}" -lt 25 ]; then
+  startup_cache="class-data archive (no AOT cache: JDK < 25 or DELTASYNC_NO_AOT=1)"
+elif aot_cache; then
+  startup_cache="AOT cache, trained on an uncounted run"
+else
+  startup_cache="NOT ready: see $W/deltasync.aot.log (the counted runs may have recorded)"
 fi
 rs_times=() ds_times=()
 for i in $(seq "$NOCHANGE_RUNS"); do
@@ -299,7 +309,7 @@ other numbers:
   1. edit, wall s: rsync $(secs "$edit_rs_ns"); deltasync A $(secs "$edit_a_ns"), B $(secs "$edit_b_ns")
   2. no change, bytes: rsync $nochange_rs_bytes; deltasync A $nochange_ds_bytes (up + down);
      all runs, s: rsync $(all_secs "${rs_times[@]}") / deltasync $(all_secs "${ds_times[@]}")
-     the run before them, not counted: rsync $(secs "$warmup_rs_ns") / deltasync $(secs "$warmup_ds_ns") (trains the start-up cache)
+     the runs before them, not counted: rsync $(secs "$warmup_rs_ns") / deltasync$warmup_ds (train the start-up cache)
      deltasync's start-up cache in the counted runs: $startup_cache
   3. first sync, bytes: rsync $first_rs_bytes; deltasync A up $first_a_up, B down $first_b_down
 EOF
