@@ -24,6 +24,7 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -138,10 +139,11 @@ public final class FolderSource implements Source {
     try (DirectoryReader ahead = new DirectoryReader(view)) {
       while (!pending.isEmpty()) {
         Map.Entry<Path, String> next = pending.pop();
-        List<DirectoryReader.Entry> children = ahead.take(next.getKey());
-        if (children == null) {
+        List<DirectoryReader.Entry> listed = ahead.take(next.getKey());
+        if (listed == null) {
           continue; // deleted or replaced while we walked
         }
+        List<DirectoryReader.Entry> children = syncedFirst(listed, next.getValue(), context);
         if (hasRuleFile(children)) {
           ignoreRules = ignoreRules.withFileIn(next.getValue(), next.getKey());
         }
@@ -179,6 +181,76 @@ public final class FolderSource implements Source {
         }
       }
     }
+  }
+
+  /**
+   * The entries in the walk's order, except that of names this file system treats as the same (two
+   * Unicode normalizations of one name can both exist here), the one the snapshot has comes first:
+   * the scan finds an item under the first name of a path key and reports the others, so the synced
+   * file keeps its item and a newcomer is the one reported, never the other way round. Only names
+   * with non-ASCII characters can differ so; a directory without them is not looked at.
+   */
+  private List<DirectoryReader.Entry> syncedFirst(
+      List<DirectoryReader.Entry> entries, String parent, ScanContext context) throws IOException {
+    boolean nonAscii = false;
+    for (DirectoryReader.Entry entry : entries) {
+      if (!isAscii(entry.name())) {
+        nonAscii = true;
+        break;
+      }
+    }
+    if (!nonAscii) {
+      return entries;
+    }
+    // The entries of each path key with more than one name, by the key's first position.
+    Map<String, List<Integer>> byKey = new HashMap<>();
+    for (int i = 0; i < entries.size(); i++) {
+      String name = entries.get(i).name();
+      if (!isAscii(name)) {
+        byKey
+            .computeIfAbsent(
+                keys.of(parent.isEmpty() ? name : parent + "/" + name), k -> new ArrayList<>())
+            .add(i);
+      }
+    }
+    Map<Integer, Integer> moveBefore = new HashMap<>(); // synced entry's index, by its key's first
+    for (Map.Entry<String, List<Integer>> group : byKey.entrySet()) {
+      List<Integer> positions = group.getValue();
+      if (positions.size() < 2) {
+        continue;
+      }
+      Optional<SnapshotEntry> synced = context.previous(group.getKey());
+      for (int position : positions.subList(1, positions.size())) {
+        String name = entries.get(position).name();
+        String path = parent.isEmpty() ? name : parent + "/" + name;
+        if (synced.isPresent() && synced.get().item().getPath().equals(path)) {
+          moveBefore.put(positions.get(0), position);
+        }
+      }
+    }
+    if (moveBefore.isEmpty()) {
+      return entries;
+    }
+    List<DirectoryReader.Entry> ordered = new ArrayList<>(entries.size());
+    for (int i = 0; i < entries.size(); i++) {
+      Integer synced = moveBefore.get(i);
+      if (synced != null) {
+        ordered.add(entries.get(synced));
+      }
+      if (!moveBefore.containsValue(i)) {
+        ordered.add(entries.get(i));
+      }
+    }
+    return ordered;
+  }
+
+  private static boolean isAscii(String name) {
+    for (int i = 0; i < name.length(); i++) {
+      if (name.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean hasRuleFile(List<DirectoryReader.Entry> children) {
