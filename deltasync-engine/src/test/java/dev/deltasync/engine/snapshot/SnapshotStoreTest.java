@@ -142,11 +142,7 @@ class SnapshotStoreTest {
           .commit();
     }
     // What a build with schema 2 left: no file_mode column.
-    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + db);
-        Statement statement = connection.createStatement()) {
-      statement.execute("ALTER TABLE items DROP COLUMN file_mode");
-      statement.execute("PRAGMA user_version = 2");
-    }
+    backToVersion2(db);
     try (SnapshotStore store = SnapshotStore.open(db)) {
       assertThat(store.cursor()).isEqualTo(3);
       StatIndex index = store.statIndex();
@@ -213,10 +209,7 @@ class SnapshotStoreTest {
   @Test
   void anIndexReadAheadIsTakenWhenNothingWasCommittedSince() throws Exception {
     Path db = dir.resolve("ahead.db");
-    try (SnapshotStore store = SnapshotStore.open(db);
-        SnapshotStore.Batch batch = store.begin()) {
-      batch.put(withMode(file("a", "a.txt", 10), 0644)).commit();
-    }
+    commitOneFile(db, 10);
     StatIndexAhead ahead = StatIndexAhead.start(db);
     assertThat(ahead.await()).isNotNull();
     // Behind the store's back (no commit of its own, so its generation stays): the item moves.
@@ -238,10 +231,7 @@ class SnapshotStoreTest {
   @Test
   void anIndexReadAheadOfAnOlderGenerationIsNotTaken() throws IOException {
     Path db = dir.resolve("ahead.db");
-    try (SnapshotStore store = SnapshotStore.open(db);
-        SnapshotStore.Batch batch = store.begin()) {
-      batch.put(withMode(file("a", "a.txt", 10), 0644)).commit();
-    }
+    commitOneFile(db, 10);
     StatIndexAhead ahead = StatIndexAhead.start(db);
     assertThat(ahead.await()).isNotNull();
     try (SnapshotStore store = SnapshotStore.open(db)) {
@@ -260,10 +250,7 @@ class SnapshotStoreTest {
     Path db = dir.resolve("ahead.db");
     Path other = dir.resolve("other.db");
     for (Path path : List.of(db, other)) {
-      try (SnapshotStore store = SnapshotStore.open(path);
-          SnapshotStore.Batch batch = store.begin()) {
-        batch.put(withMode(file("a", "a.txt", path.equals(db) ? 10 : 12), 0644)).commit();
-      }
+      commitOneFile(path, path.equals(db) ? 10 : 12);
     }
     StatIndexAhead ahead = StatIndexAhead.start(db);
     assertThat(ahead.await()).isNotNull();
@@ -279,14 +266,10 @@ class SnapshotStoreTest {
   @Test
   void aMigrationThatFailsLeavesTheSnapshotAtItsVersionToBeMigratedAgain() throws Exception {
     Path db = dir.resolve("v2.db");
-    try (SnapshotStore store = SnapshotStore.open(db);
-        SnapshotStore.Batch batch = store.begin()) {
-      batch.put(withMode(file("a", "a.txt", 10), 0644)).commit();
-    }
+    commitOneFile(db, 10);
+    backToVersion2(db);
     try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + db);
         Statement statement = connection.createStatement()) {
-      statement.execute("ALTER TABLE items DROP COLUMN file_mode");
-      statement.execute("PRAGMA user_version = 2");
       statement.execute("UPDATE items SET item = x'ffffffff' WHERE item_id = 'a'"); // not an Item
     }
     assertThatThrownBy(() -> SnapshotStore.open(db)).isInstanceOf(SnapshotException.class);
@@ -314,21 +297,33 @@ class SnapshotStoreTest {
     assertThat(missing).doesNotExist();
 
     Path db = dir.resolve("v2.db");
-    try (SnapshotStore store = SnapshotStore.open(db);
-        SnapshotStore.Batch batch = store.begin()) {
-      batch.put(withMode(file("a", "a.txt", 10), 0644)).commit();
-    }
-    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + db);
-        Statement statement = connection.createStatement()) {
-      statement.execute("ALTER TABLE items DROP COLUMN file_mode");
-      statement.execute("PRAGMA user_version = 2");
-    }
+    commitOneFile(db, 10);
+    backToVersion2(db);
     StatIndexAhead ahead = StatIndexAhead.start(db);
     assertThat(ahead.await()).isNull();
     try (SnapshotStore store = SnapshotStore.open(db)) { // migrates
       store.useStatIndexAhead(ahead);
       assertThat(store.statIndex().unchangedId("a.txt", "a.txt", statOf(10), false))
           .isEqualTo(Hash64.of("a"));
+    }
+  }
+
+  /**
+   * Commits a snapshot at {@code db} holding one file, "a.txt" (id "a", mode 0644) of this size.
+   */
+  private static void commitOneFile(Path db, int size) throws IOException {
+    try (SnapshotStore store = SnapshotStore.open(db);
+        SnapshotStore.Batch batch = store.begin()) {
+      batch.put(withMode(file("a", "a.txt", size), 0644)).commit();
+    }
+  }
+
+  /** Makes the database at {@code db} what a build with snapshot schema 2 left: no file_mode. */
+  private static void backToVersion2(Path db) throws Exception {
+    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement statement = connection.createStatement()) {
+      statement.execute("ALTER TABLE items DROP COLUMN file_mode");
+      statement.execute("PRAGMA user_version = 2");
     }
   }
 
