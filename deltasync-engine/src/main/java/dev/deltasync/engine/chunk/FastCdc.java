@@ -39,12 +39,17 @@ import java.util.Objects;
  * and version: the gear table is fixed ({@code GearTable}) and words are read little-endian
  * whatever the platform's order. Tests pin both with golden values.
  *
- * <p>Instances are immutable and thread-safe; each call works on its own buffer and digest.
+ * <p>Instances are immutable and thread-safe. A call of {@code chunk} works on a buffer and a
+ * digest of its thread's own, kept for the thread's next call: a scan of many small files does not
+ * allocate (and zero) a new buffer per file.
  */
 public final class FastCdc {
   private static final long[] GEAR = GearTable.generate();
   private static final VarHandle LITTLE_ENDIAN_LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  /** The reading buffer and digest of this thread's last {@code chunk} call, for its next one. */
+  private static final ThreadLocal<Workspace> WORKSPACE = new ThreadLocal<>();
 
   private final ChunkerParameters parameters;
   private final int minSize;
@@ -171,9 +176,9 @@ public final class FastCdc {
    * order, on the calling thread. The chunks are exactly those of {@link #cutPoints} over the whole
    * content, however the stream splits its reads. Each chunk is hashed right after it is cut, while
    * its bytes are still in the CPU's cache: the content is read once. Memory is bounded whatever
-   * the stream's length: one buffer of {@code 4 × maxSize} bytes (256 KiB with the defaults), of
-   * which at most that much has been read ahead of the chunk being handed over. The stream is not
-   * closed.
+   * the stream's length: one buffer of {@code 4 × maxSize} bytes (256 KiB with the defaults) per
+   * thread, kept for the thread's next call, of which at most that much has been read ahead of the
+   * chunk being handed over. The stream is not closed.
    *
    * @return the number of bytes read
    * @throws IOException from the stream or the sink; chunks handed over before it stay handed over
@@ -200,8 +205,23 @@ public final class FastCdc {
 
   private long run(Reader reader, ChunkSink sink) throws IOException {
     Objects.requireNonNull(sink, "sink");
-    byte[] buffer = new byte[4 * maxSize];
-    MessageDigest digest = ChunkId.newDigest();
+    Workspace workspace = WORKSPACE.get();
+    // A sink that chunks again on this thread (nothing does today) gets a workspace of its own.
+    if (workspace == null || workspace.inUse) {
+      workspace = new Workspace();
+      WORKSPACE.set(workspace);
+    }
+    workspace.inUse = true;
+    try {
+      return run(reader, sink, workspace.buffer(4 * maxSize), workspace.digest);
+    } finally {
+      workspace.inUse = false;
+    }
+  }
+
+  private long run(Reader reader, ChunkSink sink, byte[] buffer, MessageDigest digest)
+      throws IOException {
+    digest.reset(); // a call that failed half-way may have left bytes in it
     long consumed = 0; // stream offset of buffer[position]
     int position = 0;
     int limit = 0;
@@ -235,6 +255,21 @@ public final class FastCdc {
   /** A mask of the top {@code count} bits of a long. */
   private static long topBits(int count) {
     return -1L << (Long.SIZE - count);
+  }
+
+  /** A thread's reading buffer and digest, reused from one {@code chunk} call to the next. */
+  private static final class Workspace {
+    final MessageDigest digest = ChunkId.newDigest();
+    byte[] buffer = new byte[0];
+    boolean inUse;
+
+    /** The buffer, grown to at least {@code size} bytes (parameters may differ between calls). */
+    byte[] buffer(int size) {
+      if (buffer.length < size) {
+        buffer = new byte[size];
+      }
+      return buffer;
+    }
   }
 
   /** One read of the underlying stream or channel: -1 at its end, else the count (maybe 0). */

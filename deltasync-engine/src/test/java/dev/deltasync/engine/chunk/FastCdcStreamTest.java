@@ -109,6 +109,59 @@ class FastCdcStreamTest {
   }
 
   @Test
+  void aCallAfterAFailedOneOnTheSameThreadGivesTheRightChunks() throws IOException {
+    byte[] data = RandomBytes.fast(1 << 20, 7);
+    assertThatIOException()
+        .isThrownBy(() ->
+            DEFAULT.chunk(
+                new ByteArrayInputStream(data),
+                (chunk, bytes) -> {
+                  throw new IOException("disk full");
+                }));
+    assertThat(chunksOf(DEFAULT, data)).isEqualTo(expected(data));
+  }
+
+  @Test
+  void aSinkThatChunksAnotherStreamGetsBothRight() throws IOException {
+    byte[] outer = RandomBytes.fast(600_000, 8);
+    byte[] inner = RandomBytes.fast(300_000, 9);
+    List<Chunk> outerChunks = new ArrayList<>();
+    List<List<Chunk>> innerRuns = new ArrayList<>();
+    DEFAULT.chunk(
+        new ByteArrayInputStream(outer),
+        (chunk, bytes) -> {
+          byte[] before = new byte[bytes.remaining()];
+          bytes.duplicate().get(before);
+          innerRuns.add(chunksOf(DEFAULT, inner));
+          byte[] after = new byte[bytes.remaining()];
+          bytes.get(after);
+          assertThat(after).as("the outer chunk's bytes after the inner call").isEqualTo(before);
+          assertThat(ChunkId.sha256(after)).isEqualTo(chunk.id());
+          outerChunks.add(chunk);
+        });
+    assertThat(outerChunks).isEqualTo(expected(outer));
+    assertThat(innerRuns)
+        .isNotEmpty()
+        .allSatisfy(run -> assertThat(run).isEqualTo(expected(inner)));
+  }
+
+  @Test
+  void parametersWithALargerBufferAndThenTheDefaultsOnOneThreadCutAsEachAlone() throws IOException {
+    FastCdc large = FastCdc.of(new ChunkerParameters(16_384, 65_536, 262_144, 2));
+    byte[] data = RandomBytes.fast(2 << 20, 10);
+    List<Chunk> largeAlone = chunksOf(large, data);
+    assertThat(chunksOf(DEFAULT, data)).isEqualTo(expected(data));
+    assertThat(chunksOf(large, data)).isEqualTo(largeAlone);
+    assertThat(chunksOf(DEFAULT, data)).isEqualTo(expected(data));
+  }
+
+  private static List<Chunk> chunksOf(FastCdc chunker, byte[] data) throws IOException {
+    List<Chunk> chunks = new ArrayList<>();
+    chunker.chunk(new ByteArrayInputStream(data), (chunk, bytes) -> chunks.add(chunk));
+    return chunks;
+  }
+
+  @Test
   void chunkBytesAreReadOnly() throws IOException {
     DEFAULT.chunk(
         new ByteArrayInputStream(new byte[10]),
