@@ -36,8 +36,16 @@ import org.jspecify.annotations.Nullable;
 public final class SnapshotStore implements AutoCloseable {
   private static final String CURSOR = "cursor";
 
-  /** Counts commits ({@link Batch#commit()}): what a {@link StatIndexAhead} was read at. */
+  /** Counts commits ({@link Batch#commit()}; builds before the {@link #COMMIT_ID} count only). */
   private static final String GENERATION = "generation";
+
+  /**
+   * A random id each commit ({@link Batch#commit()}) sets. With the database's own id and the
+   * commit count, the stamp of a state ({@link #stamp}) that a {@link StatIndexAhead} or a saved
+   * {@link StatIndex} was read at. Random as well as counted: a database restored from a copy and
+   * then changed cannot come back to a stamp it had before.
+   */
+  private static final String COMMIT_ID = "commit-id";
 
   private static final String ENTRY = "SELECT " + EntryColumns.names("") + " FROM items";
   private static final String BY_ID = ENTRY + " WHERE item_id = ?";
@@ -49,6 +57,11 @@ public final class SnapshotStore implements AutoCloseable {
   private final AppliedJournal applied;
   private @Nullable Scratch scratch;
   private @Nullable StatIndexAhead ahead;
+
+  /** The last index {@link #statIndex} gave, while it is still of the state {@link #heldStamp}. */
+  private @Nullable StatIndex held;
+
+  private @Nullable String heldStamp;
 
   private SnapshotStore(Connection connection, Path file) {
     this.connection = connection;
@@ -180,13 +193,23 @@ public final class SnapshotStore implements AutoCloseable {
   public StatIndex statIndex() throws IOException {
     StatIndexAhead offered = ahead;
     ahead = null;
+    String stamp = stamp(sql);
+    StatIndex index = null;
     if (offered != null) {
       StatIndexAhead.Read read = offered.await();
-      if (read != null && read.stamp().equals(stamp(sql))) {
-        return read.index();
+      if (read != null && read.stamp().equals(stamp)) {
+        index = read.index();
       }
     }
-    return StatIndex.load(sql);
+    if (index == null) {
+      index = StatIndex.readSaved(StatIndex.savedBeside(file), stamp);
+    }
+    if (index == null) {
+      index = StatIndex.load(sql);
+    }
+    held = index;
+    heldStamp = stamp;
+    return index;
   }
 
   /**
@@ -198,31 +221,31 @@ public final class SnapshotStore implements AutoCloseable {
   }
 
   /**
-   * Which database this is and how many commits it has had: a {@link StatIndexAhead} read at the
-   * same stamp is of this very state.
+   * Which database this is, how many commits it has had and the id of the last one: a {@link
+   * StatIndexAhead} or saved {@link StatIndex} of the same stamp is of this very state.
    */
   static String stamp(Sql sql) throws IOException {
     try {
       PreparedStatement query =
-          sql.prepare("SELECT hex(value) FROM meta WHERE key = 'snapshot-id'");
+          sql.prepare(
+              "SELECT (SELECT hex(value) FROM meta WHERE key = 'snapshot-id'),"
+                  + " (SELECT value FROM meta WHERE key = '"
+                  + GENERATION
+                  + "'), (SELECT hex(value) FROM meta WHERE key = '"
+                  + COMMIT_ID
+                  + "')");
       try (ResultSet result = query.executeQuery()) {
-        return (result.next() ? result.getString(1) : "none") + "/" + generation(sql);
+        String id = result.next() ? result.getString(1) : null;
+        long generation = result.getLong(2);
+        String commit = result.getString(3);
+        return (id == null ? "none" : id)
+            + "/"
+            + generation
+            + "/"
+            + (commit == null ? "none" : commit);
       }
     } catch (SQLException e) {
       throw sql.failure("read the snapshot's id", e);
-    }
-  }
-
-  /** The number of commits so far (0 before the first). */
-  static long generation(Sql sql) throws IOException {
-    try {
-      PreparedStatement query =
-          sql.prepare("SELECT value FROM meta WHERE key = '" + GENERATION + "'");
-      try (ResultSet result = query.executeQuery()) {
-        return result.next() ? result.getLong(1) : 0;
-      }
-    } catch (SQLException e) {
-      throw sql.failure("read the snapshot's generation", e);
     }
   }
 
@@ -263,6 +286,9 @@ public final class SnapshotStore implements AutoCloseable {
     private final PreparedStatement put;
     private final PreparedStatement remove;
     private boolean done;
+
+    /** Whether this batch changed the items table (else a held stat index stays right). */
+    private boolean itemsChanged;
 
     private Batch() throws SQLException {
       put =
@@ -315,6 +341,7 @@ public final class SnapshotStore implements AutoCloseable {
         }
         put.setBytes(10, item.toByteArray());
         put.executeUpdate();
+        itemsChanged = true;
         return this;
       } catch (SQLException e) {
         throw failure(
@@ -329,7 +356,9 @@ public final class SnapshotStore implements AutoCloseable {
     public Batch remove(String itemId) throws IOException {
       try {
         remove.setString(1, itemId);
-        remove.executeUpdate();
+        if (remove.executeUpdate() > 0) {
+          itemsChanged = true;
+        }
         return this;
       } catch (SQLException e) {
         throw failure("remove item " + itemId, e);
@@ -342,15 +371,20 @@ public final class SnapshotStore implements AutoCloseable {
      */
     public Batch apply(WorkingTable working) throws IOException {
       try {
-        sql.prepare("DELETE FROM items WHERE item_id IN (SELECT item_id FROM working)")
-            .executeUpdate();
-        sql.prepare(
-                "INSERT INTO items (item_id, kind, path, "
-                    + EntryColumns.names("")
-                    + ") SELECT item_id, kind, path, "
-                    + EntryColumns.names("")
-                    + " FROM working WHERE item IS NOT NULL")
-            .executeUpdate();
+        int removed =
+            sql.prepare("DELETE FROM items WHERE item_id IN (SELECT item_id FROM working)")
+                .executeUpdate();
+        int added =
+            sql.prepare(
+                    "INSERT INTO items (item_id, kind, path, "
+                        + EntryColumns.names("")
+                        + ") SELECT item_id, kind, path, "
+                        + EntryColumns.names("")
+                        + " FROM working WHERE item IS NOT NULL")
+                .executeUpdate();
+        if (removed + added > 0) {
+          itemsChanged = true;
+        }
         return this;
       } catch (SQLException e) {
         throw failure("store the items this sync changed", e);
@@ -391,14 +425,27 @@ public final class SnapshotStore implements AutoCloseable {
       }
     }
 
-    /** Makes every change of this batch durable, together. */
+    /**
+     * Makes every change of this batch durable, together. The stat index {@link #statIndex} gave
+     * last is then saved for the new state when this batch left the items as they were, so that the
+     * next sync need not read them (a sync that finds nothing changed commits only its cursor).
+     */
     public void commit() throws IOException {
+      String before;
+      String after;
       try {
+        before = stamp(sql);
         sql.prepare(
                 "INSERT INTO meta (key, value) VALUES ('"
                     + GENERATION
                     + "', 1) ON CONFLICT (key) DO UPDATE SET value = value + 1")
             .executeUpdate();
+        sql.prepare(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('"
+                    + COMMIT_ID
+                    + "', randomblob(16))")
+            .executeUpdate();
+        after = stamp(sql);
         connection.commit();
         done = true;
       } catch (SQLException e) {
@@ -406,6 +453,7 @@ public final class SnapshotStore implements AutoCloseable {
       } finally {
         close();
       }
+      keepStatIndex(before, after, itemsChanged);
     }
 
     /** Rolls back unless committed. */
@@ -421,6 +469,35 @@ public final class SnapshotStore implements AutoCloseable {
         connection.setAutoCommit(true);
       } catch (SQLException e) {
         throw failure("end a transaction", e);
+      }
+    }
+  }
+
+  /**
+   * After a commit from state {@code before} to {@code after}: the held stat index is of the new
+   * state too when it was of the old one and the items did not change; it is saved beside the
+   * database for the next sync. Otherwise it is dropped, and so is a saved one. The commit is
+   * durable whatever happens here: a failure only leaves the next sync to read the items table.
+   */
+  private void keepStatIndex(String before, String after, boolean itemsChanged) {
+    StatIndex index = held;
+    String indexStamp = heldStamp;
+    held = null;
+    heldStamp = null;
+    Path saved = StatIndex.savedBeside(file);
+    try {
+      if (index != null && !itemsChanged && before.equals(indexStamp)) {
+        held = index;
+        heldStamp = after;
+        index.save(saved, after);
+      } else {
+        Files.deleteIfExists(saved);
+      }
+    } catch (IOException e) {
+      try {
+        Files.deleteIfExists(saved);
+      } catch (IOException ignored) {
+        // its stamp is of an older state: it will not be used
       }
     }
   }

@@ -2,8 +2,16 @@ package dev.deltasync.engine.snapshot;
 
 import dev.deltasync.engine.ItemVersions;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.zip.CRC32C;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The stat cache of the snapshot's files, compact, for a scan's fast path: per file item with a
@@ -15,10 +23,27 @@ import java.sql.SQLException;
  * <p>Hashes are 64 bits ({@link Hash64}): two path keys with one hash are both left to the slow
  * path; a changed file whose fingerprint collides with its old one (odds of about 1 in 10^19) would
  * be taken for unchanged until it changes again.
+ *
+ * <p>The index can be saved beside the snapshot database ({@link #save}), tagged with the stamp of
+ * the snapshot state it was read from ({@link SnapshotStore}: the database's id and the id of its
+ * last commit), so that the next sync reads 24 bytes per file from one file instead of the items
+ * table. A saved index is a cache: it is used only when its stamp is the snapshot's current one,
+ * its layout version is this one and its checksum holds; otherwise the items table is read.
  */
 public final class StatIndex {
   /** Marks a slot whose key hash two items share: never matches. */
   private static final long AMBIGUOUS = 0;
+
+  /** Starts a saved index: "dsstatix" in ASCII. */
+  private static final long SAVED_MAGIC = 0x6473737461746978L;
+
+  /** The layout of a saved index; another value is not read. */
+  private static final int SAVED_LAYOUT = 1;
+
+  /** Magic, layout, stamp length, count; then the stamp, the entries and a CRC-32C. */
+  private static final int SAVED_HEADER_BYTES = 8 + 4 + 4 + 4;
+
+  private static final int SAVED_ENTRY_BYTES = 3 * Long.BYTES;
 
   private final long[] keys;
   private final long[] prints;
@@ -75,6 +100,84 @@ public final class StatIndex {
     }
   }
 
+  /** Where the index of the snapshot database {@code database} is saved: a file beside it. */
+  static Path savedBeside(Path database) {
+    return database.resolveSibling(database.getFileName() + ".stat-index");
+  }
+
+  /**
+   * Saves this index to {@code file} for the snapshot state {@code stamp}: written to a temporary
+   * file beside it and renamed over it, so a reader sees a whole file or none. Not fsynced: after a
+   * crash a lost or torn file is only not used.
+   */
+  void save(Path file, String stamp) throws IOException {
+    byte[] stampBytes = stamp.getBytes(StandardCharsets.UTF_8);
+    ByteBuffer bytes =
+        ByteBuffer.allocate(
+            SAVED_HEADER_BYTES + stampBytes.length + size * SAVED_ENTRY_BYTES + Integer.BYTES);
+    bytes.putLong(SAVED_MAGIC).putInt(SAVED_LAYOUT).putInt(stampBytes.length).putInt(size);
+    bytes.put(stampBytes);
+    for (int i = 0; i < keys.length; i++) {
+      if (keys[i] != 0) {
+        bytes.putLong(keys[i]).putLong(prints[i]).putLong(ids[i]);
+      }
+    }
+    CRC32C crc = new CRC32C();
+    crc.update(bytes.array(), 0, bytes.position());
+    bytes.putInt((int) crc.getValue());
+    Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+    try {
+      Files.write(temporary, bytes.array());
+      Files.move(
+          temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(temporary);
+    }
+  }
+
+  /**
+   * The index saved in {@code file} ({@link #save}) if it was saved for the snapshot state {@code
+   * stamp} and is whole; null when there is none, or it is of another state, another layout, cut
+   * short or damaged.
+   */
+  static @Nullable StatIndex readSaved(Path file, String stamp) throws IOException {
+    byte[] saved;
+    try {
+      saved = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+    ByteBuffer bytes = ByteBuffer.wrap(saved);
+    if (saved.length < SAVED_HEADER_BYTES + Integer.BYTES
+        || bytes.getLong() != SAVED_MAGIC
+        || bytes.getInt() != SAVED_LAYOUT) {
+      return null;
+    }
+    int stampLength = bytes.getInt();
+    int count = bytes.getInt();
+    long expected =
+        SAVED_HEADER_BYTES + (long) stampLength + (long) count * SAVED_ENTRY_BYTES + Integer.BYTES;
+    if (stampLength < 0 || count < 0 || expected != saved.length) {
+      return null;
+    }
+    CRC32C crc = new CRC32C();
+    crc.update(saved, 0, saved.length - Integer.BYTES);
+    if ((int) crc.getValue()
+        != ByteBuffer.wrap(saved, saved.length - Integer.BYTES, Integer.BYTES).getInt()) {
+      return null;
+    }
+    String savedStamp = new String(saved, bytes.position(), stampLength, StandardCharsets.UTF_8);
+    if (!savedStamp.equals(stamp)) {
+      return null;
+    }
+    bytes.position(bytes.position() + stampLength);
+    StatIndex index = new StatIndex(count);
+    for (int i = 0; i < count; i++) {
+      index.add(bytes.getLong(), bytes.getLong(), bytes.getLong());
+    }
+    return index;
+  }
+
   /** An index of nothing (for tests and sources without files). */
   public static StatIndex empty() {
     return new StatIndex(0);
@@ -108,11 +211,12 @@ public final class StatIndex {
       prints[slot] = AMBIGUOUS;
       return;
     }
-    int i = home(key);
+    long stored = key == 0 ? 1 : key; // 0 marks a free slot
+    int i = home(stored); // where find looks first
     while (keys[i] != 0) {
       i = (i + 1) & mask;
     }
-    keys[i] = key == 0 ? 1 : key;
+    keys[i] = stored;
     prints[i] = print == AMBIGUOUS || id == 0 ? AMBIGUOUS : print;
     ids[i] = id;
     size++;

@@ -17,7 +17,9 @@ import org.sqlite.SQLiteConfig;
  * the lease). {@link SnapshotStore#statIndex()} of a store the sync opens later takes it ({@link
  * SnapshotStore#useStatIndexAhead}) when it is the same database (its random id) and nothing was
  * committed to it in between (its commit count); otherwise, or when reading failed or the snapshot
- * was not there yet or needs a migration, the store reads the index itself.
+ * was not there yet or needs a migration, the store reads the index itself. The index saved beside
+ * the database for its current state ({@link StatIndex#readSaved}) is read when there is one, else
+ * the items table.
  */
 public final class StatIndexAhead {
   /** What was read: the index, and the stamp of the snapshot it belongs to (its id and commits). */
@@ -64,7 +66,8 @@ public final class StatIndexAhead {
           }
         }
         String stamp = SnapshotStore.stamp(sql);
-        return new Read(StatIndex.load(sql), stamp);
+        StatIndex saved = StatIndex.readSaved(StatIndex.savedBeside(file), stamp);
+        return new Read(saved != null ? saved : StatIndex.load(sql), stamp);
       } finally {
         sql.closeStatements();
         connection.rollback();

@@ -264,6 +264,111 @@ class SnapshotStoreTest {
   }
 
   @Test
+  void aCommitThatLeavesTheItemsSavesTheIndexForTheNextSync() throws Exception {
+    Path db = dir.resolve("saved.db");
+    commitOneFile(db, 10);
+    commitTheCursorOnlyAfterReadingTheIndex(db);
+    assertThat(StatIndex.savedBeside(db)).exists();
+    // Behind the stores' backs (no commit: the stamp stays), the item changes in the table. What
+    // the next store and a read-ahead give is then what was saved, not what the table says.
+    execute(db, "UPDATE items SET stat_size = 11");
+    try (SnapshotStore store = SnapshotStore.open(db)) {
+      assertThat(store.statIndex().unchangedId("a.txt", "a.txt", statOf(10), false))
+          .as("the saved index")
+          .isEqualTo(Hash64.of("a"));
+    }
+    StatIndexAhead.Read ahead =
+        java.util.Objects.requireNonNull(StatIndexAhead.start(db).await(), "read ahead");
+    assertThat(ahead.index().unchangedId("a.txt", "a.txt", statOf(10), false))
+        .as("the saved index, read ahead")
+        .isEqualTo(Hash64.of("a"));
+  }
+
+  @Test
+  void aCommitThatChangesItemsDropsTheSavedIndex() throws Exception {
+    Path db = dir.resolve("saved.db");
+    commitOneFile(db, 10);
+    commitTheCursorOnlyAfterReadingTheIndex(db);
+    try (SnapshotStore store = SnapshotStore.open(db)) {
+      store.statIndex();
+      try (SnapshotStore.Batch batch = store.begin()) {
+        batch.put(withMode(file("a", "a.txt", 12), 0644)).commit();
+      }
+      assertThat(StatIndex.savedBeside(db)).doesNotExist();
+      StatIndex index = store.statIndex();
+      assertThat(index.unchangedId("a.txt", "a.txt", statOf(10), false)).isZero();
+      assertThat(index.unchangedId("a.txt", "a.txt", statOf(12), false)).isEqualTo(Hash64.of("a"));
+    }
+  }
+
+  @Test
+  void aSavedIndexIsNotUsedAfterACommitOfAnOlderBuild() throws Exception {
+    Path db = dir.resolve("saved.db");
+    commitOneFile(db, 10);
+    commitTheCursorOnlyAfterReadingTheIndex(db);
+    // A build before the commit id counts its commits and leaves the saved index where it is.
+    execute(
+        db,
+        "UPDATE items SET stat_size = 12, stat_mtime = 12000",
+        "UPDATE meta SET value = value + 1 WHERE key = 'generation'");
+    assertThat(StatIndex.savedBeside(db)).exists();
+    assertIndexHasOnlyTheTablesState(db);
+  }
+
+  @Test
+  void aDamagedOrShortSavedIndexIsNotUsed() throws Exception {
+    Path db = dir.resolve("saved.db");
+    Path saved = StatIndex.savedBeside(db);
+    commitOneFile(db, 10);
+    commitTheCursorOnlyAfterReadingTheIndex(db);
+    byte[] whole = Files.readAllBytes(saved);
+    execute(db, "UPDATE items SET stat_size = 12, stat_mtime = 12000"); // the stamp stays
+    byte[] flipped = whole.clone();
+    flipped[whole.length - 10] ^= 1; // in the last entry
+    Files.write(saved, flipped);
+    assertIndexHasOnlyTheTablesState(db);
+    Files.write(saved, java.util.Arrays.copyOf(whole, whole.length - 24)); // one entry short
+    assertIndexHasOnlyTheTablesState(db);
+    Files.write(saved, new byte[0]);
+    assertIndexHasOnlyTheTablesState(db);
+  }
+
+  /**
+   * Opens {@code db}, reads its stat index and commits a batch that changes no item (what a sync
+   * that finds nothing changed commits): the index is saved for the new state.
+   */
+  private static void commitTheCursorOnlyAfterReadingTheIndex(Path db) throws IOException {
+    try (SnapshotStore store = SnapshotStore.open(db)) {
+      store.statIndex();
+      try (SnapshotStore.Batch batch = store.begin()) {
+        batch.cursor(store.cursor() + 1).commit();
+      }
+    }
+  }
+
+  /** The index of "a.txt", from a store and read ahead, matches the table's size 12, not 10. */
+  private static void assertIndexHasOnlyTheTablesState(Path db) throws IOException {
+    StatIndexAhead.Read ahead =
+        java.util.Objects.requireNonNull(StatIndexAhead.start(db).await(), "read ahead");
+    try (SnapshotStore store = SnapshotStore.open(db)) {
+      for (StatIndex index : List.of(store.statIndex(), ahead.index())) {
+        assertThat(index.unchangedId("a.txt", "a.txt", statOf(10), false)).isZero();
+        assertThat(index.unchangedId("a.txt", "a.txt", statOf(12), false))
+            .isEqualTo(Hash64.of("a"));
+      }
+    }
+  }
+
+  private static void execute(Path db, String... statements) throws Exception {
+    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement statement = connection.createStatement()) {
+      for (String sql : statements) {
+        statement.execute(sql);
+      }
+    }
+  }
+
+  @Test
   void aMigrationThatFailsLeavesTheSnapshotAtItsVersionToBeMigratedAgain() throws Exception {
     Path db = dir.resolve("v2.db");
     commitOneFile(db, 10);
