@@ -65,7 +65,6 @@ final class SyncCommand implements Callable<Integer> {
               .execute();
     } finally {
       AotTraining.finish(result); // when the launcher records this sync
-      SyncSizeHint.record(home, result); // for the launcher's choice of JIT compilers next time
     }
     for (Map.Entry<String, SyncResult> entry : result.collections().entrySet()) {
       for (String warning : entry.getValue().warnings()) {
