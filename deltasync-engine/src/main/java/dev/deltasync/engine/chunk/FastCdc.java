@@ -221,19 +221,21 @@ public final class FastCdc {
 
   private long run(Reader reader, ChunkSink sink, byte[] buffer, MessageDigest digest)
       throws IOException {
-    digest.reset(); // a call that failed half-way may have left bytes in it
+    // Only the first 4 × maxSize bytes: a buffer grown by larger parameters on this thread must not
+    // make this call read further ahead.
+    int capacity = 4 * maxSize;
     long consumed = 0; // stream offset of buffer[position]
     int position = 0;
     int limit = 0;
     boolean atEnd = false;
     while (true) {
       while (!atEnd && limit - position < maxSize) {
-        if (limit == buffer.length) {
+        if (limit == capacity) {
           System.arraycopy(buffer, position, buffer, 0, limit - position);
           limit -= position;
           position = 0;
         }
-        int read = reader.read(buffer, limit, buffer.length - limit);
+        int read = reader.read(buffer, limit, capacity - limit);
         if (read < 0) {
           atEnd = true;
         } else {

@@ -146,13 +146,22 @@ class FastCdcStreamTest {
   }
 
   @Test
-  void parametersWithALargerBufferAndThenTheDefaultsOnOneThreadCutAsEachAlone() throws IOException {
+  void afterLargerParametersOnTheSameThreadTheDefaultsCutAndReadAheadAsAlone() throws IOException {
     FastCdc large = FastCdc.of(new ChunkerParameters(16_384, 65_536, 262_144, 2));
     byte[] data = RandomBytes.fast(2 << 20, 10);
-    List<Chunk> largeAlone = chunksOf(large, data);
-    assertThat(chunksOf(DEFAULT, data)).isEqualTo(expected(data));
-    assertThat(chunksOf(large, data)).isEqualTo(largeAlone);
-    assertThat(chunksOf(DEFAULT, data)).isEqualTo(expected(data));
+    assertThat(chunksOf(large, data)).isEqualTo(expected(large, data));
+    assertThat(chunksOf(DEFAULT, data)).isEqualTo(expected(DEFAULT, data));
+    // The thread's buffer is now 1 MiB: the defaults still read at most 256 KiB ahead.
+    long[] delivered = {0};
+    ShortReads in = new ShortReads(data, 1 << 20, 11);
+    DEFAULT.chunk(
+        in,
+        (chunk, bytes) -> {
+          assertThat(in.position - delivered[0]).isLessThanOrEqualTo(4L * 65_536);
+          delivered[0] += chunk.length();
+        });
+    assertThat(delivered[0]).isEqualTo(data.length);
+    assertThat(chunksOf(large, data)).isEqualTo(expected(large, data));
   }
 
   private static List<Chunk> chunksOf(FastCdc chunker, byte[] data) throws IOException {
@@ -181,9 +190,14 @@ class FastCdcStreamTest {
   }
 
   private static List<Chunk> expected(byte[] data) {
+    return expected(DEFAULT, data);
+  }
+
+  /** The chunks of {@code data} from its cut points, hashed one by one. */
+  private static List<Chunk> expected(FastCdc chunker, byte[] data) {
     List<Chunk> chunks = new ArrayList<>();
     int start = 0;
-    for (int end : DEFAULT.cutPoints(data)) {
+    for (int end : chunker.cutPoints(data)) {
       chunks.add(new Chunk(start, end - start, ChunkId.sha256(data, start, end - start)));
       start = end;
     }
