@@ -43,24 +43,70 @@ final class SchemaMigrations {
               + "): upgrade deltasync");
     }
     for (int next = version + 1; next <= CURRENT_VERSION; next++) {
-      String script = load(SCRIPTS.get(next - 1));
-      connection.setAutoCommit(false);
-      try (Statement statement = connection.createStatement()) {
-        for (String sql : statements(script)) {
-          statement.execute(sql);
+      migrateTo(connection, next);
+    }
+    markItemChanges(connection);
+  }
+
+  /**
+   * Triggers that give the snapshot a new random {@code commit-id} whenever a row of the items is
+   * inserted, updated or deleted, by whatever writes it (this build, an older one, a migration, a
+   * hand edit with the sqlite3 shell): part of the stamp a saved {@link StatIndex} is checked
+   * against, so an index can never be taken for items that changed since. Created once (a database
+   * of schema 3 made before them gets them on its next open); triggers stay in the database, so
+   * older builds that open it afterwards fire them too.
+   */
+  private static void markItemChanges(Connection connection) throws SQLException {
+    List<String> events = List.of("INSERT", "UPDATE", "DELETE");
+    try (Statement statement = connection.createStatement()) {
+      try (ResultSet result =
+          statement.executeQuery(
+              "SELECT (SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
+                  + " AND name LIKE 'items_changed_%'),"
+                  + " (SELECT count(*) FROM meta WHERE key = '"
+                  + SnapshotStore.COMMIT_ID
+                  + "')")) {
+        if (result.next() && result.getInt(1) == events.size() && result.getInt(2) == 1) {
+          return;
         }
-        if (next == 3) {
-          fillFileModes(connection);
-        }
-        statement.execute("PRAGMA user_version = " + next);
-        connection.commit();
-      } catch (SQLException | IOException | RuntimeException e) {
-        connection
-            .rollback(); // all of this version or nothing: never a new column at the old version
-        throw e;
-      } finally {
-        connection.setAutoCommit(true);
       }
+      // An UPDATE of a row that is there: a conflict clause in a trigger would give way to that of
+      // the statement that fires it (an upsert of an item).
+      statement.execute(
+          "INSERT OR IGNORE INTO meta (key, value) VALUES ('"
+              + SnapshotStore.COMMIT_ID
+              + "', randomblob(16))");
+      for (String event : events) {
+        statement.execute(
+            "CREATE TRIGGER IF NOT EXISTS items_changed_"
+                + event.toLowerCase(java.util.Locale.ROOT)
+                + " AFTER "
+                + event
+                + " ON items BEGIN UPDATE meta SET value = randomblob(16) WHERE key = '"
+                + SnapshotStore.COMMIT_ID
+                + "'; END");
+      }
+    }
+  }
+
+  private static void migrateTo(Connection connection, int next) throws SQLException, IOException {
+    String script = load(SCRIPTS.get(next - 1));
+    connection.setAutoCommit(false);
+    try (Statement statement = connection.createStatement()) {
+      for (String sql : statements(script)) {
+        statement.execute(sql);
+      }
+      if (next == 3) {
+        fillFileModes(connection);
+      }
+      statement.execute("PRAGMA user_version = " + next);
+      connection.commit();
+    } catch (SQLException | IOException | RuntimeException e) {
+      connection
+          .rollback(); // all of this version or nothing: never a new column at the old version
+      throw e;
+    } finally {
+      connection.setAutoCommit(true);
     }
   }
 

@@ -40,12 +40,13 @@ public final class SnapshotStore implements AutoCloseable {
   private static final String GENERATION = "generation";
 
   /**
-   * A random id each commit ({@link Batch#commit()}) sets. With the database's own id and the
+   * A random id each commit ({@link Batch#commit()}) sets, and so does every change of an item row
+   * (triggers, {@code SchemaMigrations}), whoever makes it. With the database's own id and the
    * commit count, the stamp of a state ({@link #stamp}) that a {@link StatIndexAhead} or a saved
    * {@link StatIndex} was read at. Random as well as counted: a database restored from a copy and
    * then changed cannot come back to a stamp it had before.
    */
-  private static final String COMMIT_ID = "commit-id";
+  static final String COMMIT_ID = "commit-id";
 
   private static final String ENTRY = "SELECT " + EntryColumns.names("") + " FROM items";
   private static final String BY_ID = ENTRY + " WHERE item_id = ?";
@@ -287,9 +288,6 @@ public final class SnapshotStore implements AutoCloseable {
     private final PreparedStatement remove;
     private boolean done;
 
-    /** Whether this batch changed the items table (else a held stat index stays right). */
-    private boolean itemsChanged;
-
     private Batch() throws SQLException {
       put =
           connection.prepareStatement(
@@ -341,7 +339,6 @@ public final class SnapshotStore implements AutoCloseable {
         }
         put.setBytes(10, item.toByteArray());
         put.executeUpdate();
-        itemsChanged = true;
         return this;
       } catch (SQLException e) {
         throw failure(
@@ -356,9 +353,7 @@ public final class SnapshotStore implements AutoCloseable {
     public Batch remove(String itemId) throws IOException {
       try {
         remove.setString(1, itemId);
-        if (remove.executeUpdate() > 0) {
-          itemsChanged = true;
-        }
+        remove.executeUpdate();
         return this;
       } catch (SQLException e) {
         throw failure("remove item " + itemId, e);
@@ -371,20 +366,15 @@ public final class SnapshotStore implements AutoCloseable {
      */
     public Batch apply(WorkingTable working) throws IOException {
       try {
-        int removed =
-            sql.prepare("DELETE FROM items WHERE item_id IN (SELECT item_id FROM working)")
-                .executeUpdate();
-        int added =
-            sql.prepare(
-                    "INSERT INTO items (item_id, kind, path, "
-                        + EntryColumns.names("")
-                        + ") SELECT item_id, kind, path, "
-                        + EntryColumns.names("")
-                        + " FROM working WHERE item IS NOT NULL")
-                .executeUpdate();
-        if (removed + added > 0) {
-          itemsChanged = true;
-        }
+        sql.prepare("DELETE FROM items WHERE item_id IN (SELECT item_id FROM working)")
+            .executeUpdate();
+        sql.prepare(
+                "INSERT INTO items (item_id, kind, path, "
+                    + EntryColumns.names("")
+                    + ") SELECT item_id, kind, path, "
+                    + EntryColumns.names("")
+                    + " FROM working WHERE item IS NOT NULL")
+            .executeUpdate();
         return this;
       } catch (SQLException e) {
         throw failure("store the items this sync changed", e);
@@ -427,14 +417,15 @@ public final class SnapshotStore implements AutoCloseable {
 
     /**
      * Makes every change of this batch durable, together. The stat index {@link #statIndex} gave
-     * last is then saved for the new state when this batch left the items as they were, so that the
-     * next sync need not read them (a sync that finds nothing changed commits only its cursor).
+     * last is then saved for the new state when the items are as it was read from (this batch
+     * changed none: a changed item row would have changed the commit id), so that the next sync
+     * need not read them (a sync that finds nothing changed commits only its cursor).
      */
     public void commit() throws IOException {
       String before;
       String after;
       try {
-        before = stamp(sql);
+        before = stamp(sql); // after this batch's own changes to items, if any
         sql.prepare(
                 "INSERT INTO meta (key, value) VALUES ('"
                     + GENERATION
@@ -453,7 +444,7 @@ public final class SnapshotStore implements AutoCloseable {
       } finally {
         close();
       }
-      keepStatIndex(before, after, itemsChanged);
+      keepStatIndex(before, after);
     }
 
     /** Rolls back unless committed. */
@@ -474,29 +465,30 @@ public final class SnapshotStore implements AutoCloseable {
   }
 
   /**
-   * After a commit from state {@code before} to {@code after}: the held stat index is of the new
-   * state too when it was of the old one and the items did not change; it is saved beside the
-   * database for the next sync. Otherwise it is dropped, and so is a saved one. The commit is
-   * durable whatever happens here: a failure only leaves the next sync to read the items table.
+   * After a commit from state {@code before} (with the batch's changes, before its commit id) to
+   * {@code after}: the held stat index is of the new state too when it was read at {@code before};
+   * it is saved beside the database for the next sync. Otherwise it is dropped, and so is a saved
+   * one. The commit is durable whatever happens here: a failure only leaves the next sync to read
+   * the items table.
    */
-  private void keepStatIndex(String before, String after, boolean itemsChanged) {
+  private void keepStatIndex(String before, String after) {
     StatIndex index = held;
     String indexStamp = heldStamp;
     held = null;
     heldStamp = null;
     Path saved = StatIndex.savedBeside(file);
     try {
-      if (index != null && !itemsChanged && before.equals(indexStamp)) {
+      if (index != null && before.equals(indexStamp)) {
         held = index;
         heldStamp = after;
         index.save(saved, after);
       } else {
         Files.deleteIfExists(saved);
       }
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       try {
         Files.deleteIfExists(saved);
-      } catch (IOException ignored) {
+      } catch (IOException | RuntimeException ignored) {
         // its stamp is of an older state: it will not be used
       }
     }

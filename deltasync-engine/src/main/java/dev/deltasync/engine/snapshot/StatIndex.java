@@ -45,6 +45,9 @@ public final class StatIndex {
 
   private static final int SAVED_ENTRY_BYTES = 3 * Long.BYTES;
 
+  /** Larger saved indexes (over 80 million files) are not saved: the items table is read. */
+  private static final long MAX_SAVED_BYTES = Integer.MAX_VALUE - 64;
+
   private final long[] keys;
   private final long[] prints;
   private final long[] ids;
@@ -112,9 +115,13 @@ public final class StatIndex {
    */
   void save(Path file, String stamp) throws IOException {
     byte[] stampBytes = stamp.getBytes(StandardCharsets.UTF_8);
-    ByteBuffer bytes =
-        ByteBuffer.allocate(
-            SAVED_HEADER_BYTES + stampBytes.length + size * SAVED_ENTRY_BYTES + Integer.BYTES);
+    long length =
+        SAVED_HEADER_BYTES + (long) stampBytes.length + (long) size * SAVED_ENTRY_BYTES + 4;
+    if (length > MAX_SAVED_BYTES) {
+      Files.deleteIfExists(file); // the next sync reads the items table
+      return;
+    }
+    ByteBuffer bytes = ByteBuffer.allocate((int) length);
     bytes.putLong(SAVED_MAGIC).putInt(SAVED_LAYOUT).putInt(stampBytes.length).putInt(size);
     bytes.put(stampBytes);
     for (int i = 0; i < keys.length; i++) {
@@ -138,11 +145,22 @@ public final class StatIndex {
   /**
    * The index saved in {@code file} ({@link #save}) if it was saved for the snapshot state {@code
    * stamp} and is whole; null when there is none, or it is of another state, another layout, cut
-   * short or damaged.
+   * short, damaged or cannot be read.
    */
-  static @Nullable StatIndex readSaved(Path file, String stamp) throws IOException {
+  static @Nullable StatIndex readSaved(Path file, String stamp) {
+    try {
+      return read(file, stamp);
+    } catch (IOException | RuntimeException e) {
+      return null; // unreadable (not a file, no permission, ...): as if there were none
+    }
+  }
+
+  private static @Nullable StatIndex read(Path file, String stamp) throws IOException {
     byte[] saved;
     try {
+      if (Files.size(file) > MAX_SAVED_BYTES) {
+        return null;
+      }
       saved = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       return null;

@@ -212,11 +212,8 @@ class SnapshotStoreTest {
     commitOneFile(db, 10);
     StatIndexAhead ahead = StatIndexAhead.start(db);
     assertThat(ahead.await()).isNotNull();
-    // Behind the store's back (no commit of its own, so its generation stays): the item moves.
-    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + db);
-        Statement statement = connection.createStatement()) {
-      statement.execute("UPDATE items SET stat_size = 11");
-    }
+    // Behind the store's back, the stamp put back: the item moves.
+    changeKeepingTheStamp(db, "UPDATE items SET stat_size = 11");
     try (SnapshotStore store = SnapshotStore.open(db)) {
       store.useStatIndexAhead(ahead);
       assertThat(store.statIndex().unchangedId("a.txt", "a.txt", statOf(10), false))
@@ -269,9 +266,9 @@ class SnapshotStoreTest {
     commitOneFile(db, 10);
     commitTheCursorOnlyAfterReadingTheIndex(db);
     assertThat(StatIndex.savedBeside(db)).exists();
-    // Behind the stores' backs (no commit: the stamp stays), the item changes in the table. What
-    // the next store and a read-ahead give is then what was saved, not what the table says.
-    execute(db, "UPDATE items SET stat_size = 11");
+    // Behind the stores' backs, the stamp put back, the item changes in the table. What the next
+    // store and a read-ahead give is then what was saved, not what the table says.
+    changeKeepingTheStamp(db, "UPDATE items SET stat_size = 11");
     try (SnapshotStore store = SnapshotStore.open(db)) {
       assertThat(store.statIndex().unchangedId("a.txt", "a.txt", statOf(10), false))
           .as("the saved index")
@@ -302,6 +299,34 @@ class SnapshotStoreTest {
   }
 
   @Test
+  void aSavedIndexIsNotUsedAfterItemsChangedByAnyWriter() throws Exception {
+    Path db = dir.resolve("saved.db");
+    commitOneFile(db, 10);
+    commitTheCursorOnlyAfterReadingTheIndex(db);
+    // A hand edit, or a build that neither counts its commits nor knows the commit id: only the
+    // database's triggers see it.
+    execute(db, "UPDATE items SET stat_size = 12, stat_mtime = 12000");
+    assertThat(StatIndex.savedBeside(db)).exists();
+    assertIndexHasOnlyTheTablesState(db);
+  }
+
+  @Test
+  void aSnapshotMadeBeforeTheTriggersGetsThemOnItsNextOpen() throws Exception {
+    Path db = dir.resolve("saved.db");
+    commitOneFile(db, 10);
+    execute(
+        db,
+        "DROP TRIGGER items_changed_insert",
+        "DROP TRIGGER items_changed_update",
+        "DROP TRIGGER items_changed_delete");
+    commitTheCursorOnlyAfterReadingTheIndex(db); // opens it: the triggers are back
+    execute(db, "DELETE FROM items");
+    try (SnapshotStore store = SnapshotStore.open(db)) {
+      assertThat(store.statIndex().size()).as("the table's, not the saved index").isZero();
+    }
+  }
+
+  @Test
   void aSavedIndexIsNotUsedAfterACommitOfAnOlderBuild() throws Exception {
     Path db = dir.resolve("saved.db");
     commitOneFile(db, 10);
@@ -322,7 +347,7 @@ class SnapshotStoreTest {
     commitOneFile(db, 10);
     commitTheCursorOnlyAfterReadingTheIndex(db);
     byte[] whole = Files.readAllBytes(saved);
-    execute(db, "UPDATE items SET stat_size = 12, stat_mtime = 12000"); // the stamp stays
+    changeKeepingTheStamp(db, "UPDATE items SET stat_size = 12, stat_mtime = 12000");
     byte[] flipped = whole.clone();
     flipped[whole.length - 10] ^= 1; // in the last entry
     Files.write(saved, flipped);
@@ -357,6 +382,15 @@ class SnapshotStoreTest {
             .isEqualTo(Hash64.of("a"));
       }
     }
+  }
+
+  /** Runs {@code sql} on {@code db} and puts its stamp back as it was: a change no stamp shows. */
+  private static void changeKeepingTheStamp(Path db, String sql) throws Exception {
+    execute(
+        db,
+        "CREATE TEMP TABLE kept AS SELECT value FROM meta WHERE key = 'commit-id'",
+        sql,
+        "UPDATE meta SET value = (SELECT value FROM kept) WHERE key = 'commit-id'");
   }
 
   private static void execute(Path db, String... statements) throws Exception {
