@@ -14,7 +14,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    NativeSqlite.prepare();
+    SyncPrefetch.startFor(args); // SQLite's library, and for a sync its store, beside picocli
     System.exit(run(args));
   }
 

@@ -85,9 +85,11 @@ final class SyncCollectionsOperation {
     HomeConfig config = home.config();
     List<String> names = selected(config);
     try (HomeLock lock = HomeLock.acquire(home, "sync")) {
-      // The first collection's stat cache is read while the server is asked where the data lives.
+      StoreAccess opened = SyncPrefetch.take(home, config); // opened while the command was parsed
+      // The first collection's stat cache is read while the server is asked where the data lives
+      // (when it was not asked already).
       StatIndexAhead firstAhead = readAhead(home, config, names.get(0));
-      try (StoreAccess access = StoreAccess.open(home, config)) {
+      try (StoreAccess access = opened != null ? opened : StoreAccess.open(home, config)) {
         return syncAll(home, config, names, access, firstAhead);
       }
     }
