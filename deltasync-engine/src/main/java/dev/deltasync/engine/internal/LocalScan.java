@@ -46,6 +46,10 @@ final class LocalScan implements ScanContext {
   private final ContentUploader uploader;
   private final Differ differ;
   private final SyncProgress progress;
+
+  /** Items found and not yet told to {@link #progress}: told in batches, not per file. */
+  private int unreported;
+
   private final SeenItems keys = new SeenItems();
   private final List<String> problems = new ArrayList<>();
   private boolean deletesHeld;
@@ -89,11 +93,14 @@ final class LocalScan implements ScanContext {
       files = snapshot.statIndex();
       index = files;
     }
-    long id = files.unchangedId(pathKey, path, stat, executable);
-    if (id == 0 || !keys.add(pathKey)) {
+    long pathHash = StatIndex.pathHash(path);
+    // The path is its own key where names are compared as they are (NFC names, case kept).
+    long keyHash = pathKey.equals(path) ? Hash64.finish(pathHash) : Hash64.of(pathKey);
+    long id = files.unchangedId(keyHash, pathHash, stat, executable);
+    if (id == 0 || !keys.addHash(keyHash)) {
       return false; // changed, or another item had this key: the usual path says which
     }
-    progress.advance(SyncProgress.Phase.SCAN, 1, 0);
+    counted();
     differ.foundUnchanged(id);
     return true;
   }
@@ -105,7 +112,7 @@ final class LocalScan implements ScanContext {
 
   @Override
   public void found(SnapshotEntry item) throws IOException {
-    progress.advance(SyncProgress.Phase.SCAN, 1, 0);
+    counted();
     String key = scanKey(item);
     SnapshotEntry before;
     if (item.pathKey() == null) {
@@ -149,8 +156,26 @@ final class LocalScan implements ScanContext {
     return deletesHeld;
   }
 
+  /** One more item found: the progress hears of every {@link #REPORT_EVERY}th, and the rest. */
+  private void counted() {
+    if (++unreported == REPORT_EVERY) {
+      reportCounted();
+    }
+  }
+
+  private static final int REPORT_EVERY = 64;
+
+  /** Tells the progress the items found since it last heard; the scan's end calls it too. */
+  void reportCounted() {
+    if (unreported > 0) {
+      progress.advance(SyncProgress.Phase.SCAN, unreported, 0);
+      unreported = 0;
+    }
+  }
+
   @Override
   public void content(ChunkId id, ByteBuffer data) throws IOException {
+    reportCounted(); // the item whose content this is, before its bytes
     progress.advance(SyncProgress.Phase.SCAN, 0, data.remaining());
     uploader.offer(id, data);
   }

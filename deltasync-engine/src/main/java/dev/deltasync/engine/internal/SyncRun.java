@@ -121,6 +121,7 @@ public final class SyncRun {
         .snapshot()
         .inTransaction(() -> {
           options.source().scan(scan);
+          scan.reportCounted();
           uploader.flush();
           warnings.addAll(scan.problems());
           diff.finish(scan.deletesHeld());

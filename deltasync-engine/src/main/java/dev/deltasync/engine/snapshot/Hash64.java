@@ -3,9 +3,11 @@ package dev.deltasync.engine.snapshot;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A 64-bit hash of strings and numbers for the scan's in-memory tables (never stored): FNV-1a over
- * the UTF-16 code units, then a final mix (MurmurHash3's). Not cryptographic; a collision costs at
- * most a slower path or, where callers accept it, one missed change until the next scan.
+ * A 64-bit hash of strings and numbers for the scan's tables: FNV-1a over the UTF-16 code units,
+ * then a final mix (MurmurHash3's). Not cryptographic; a collision costs at most a slower path or,
+ * where callers accept it, one missed change until the next scan. Kept on disk only in the stat
+ * index saved beside a snapshot ({@link StatIndex}), a cache: a change of this function needs a new
+ * layout number there.
  */
 public final class Hash64 {
   private static final long FNV_OFFSET = 0xcbf29ce484222325L;
@@ -58,7 +60,7 @@ public final class Hash64 {
     return FNV_OFFSET;
   }
 
-  static long finish(long h) {
+  public static long finish(long h) {
     h ^= h >>> 33;
     h *= 0xff51afd7ed558ccdL;
     h ^= h >>> 33;

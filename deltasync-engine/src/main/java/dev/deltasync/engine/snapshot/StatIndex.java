@@ -48,18 +48,25 @@ public final class StatIndex {
   /** Larger saved indexes (over 80 million files) are not saved: the items table is read. */
   private static final long MAX_SAVED_BYTES = Integer.MAX_VALUE - 64;
 
-  private final long[] keys;
-  private final long[] prints;
-  private final long[] ids;
+  /**
+   * The table: per slot its key hash, fingerprint and id hash side by side ({@link #KEY}, {@link
+   * #PRINT}, {@link #ID} after {@code 3 × slot}), so that a look-up reads one or two cache lines,
+   * not one per value in three arrays.
+   */
+  private final long[] slots;
+
+  private static final int KEY = 0;
+  private static final int PRINT = 1;
+  private static final int ID = 2;
+
+  private final int capacity;
   private final int mask;
   private int size;
 
   private StatIndex(int expected) {
     int wanted = Math.max(16, expected + expected / 3 + 1); // at most 3/4 full
-    int capacity = Integer.highestOneBit(wanted - 1) << 1;
-    keys = new long[capacity];
-    prints = new long[capacity];
-    ids = new long[capacity];
+    capacity = Integer.highestOneBit(wanted - 1) << 1;
+    slots = new long[3 * capacity];
     mask = capacity - 1;
   }
 
@@ -124,9 +131,9 @@ public final class StatIndex {
     ByteBuffer bytes = ByteBuffer.allocate((int) length);
     bytes.putLong(SAVED_MAGIC).putInt(SAVED_LAYOUT).putInt(stampBytes.length).putInt(size);
     bytes.put(stampBytes);
-    for (int i = 0; i < keys.length; i++) {
-      if (keys[i] != 0) {
-        bytes.putLong(keys[i]).putLong(prints[i]).putLong(ids[i]);
+    for (int at = 0; at < slots.length; at += 3) {
+      if (slots[at + KEY] != 0) {
+        bytes.putLong(slots[at + KEY]).putLong(slots[at + PRINT]).putLong(slots[at + ID]);
       }
     }
     CRC32C crc = new CRC32C();
@@ -211,42 +218,53 @@ public final class StatIndex {
    * there with exactly this path, last read with this stat and with this executable bit; else 0.
    */
   public long unchangedId(String pathKey, String path, FileStat stat, boolean executable) {
-    int slot = find(Hash64.of(pathKey));
-    if (slot < 0
-        || prints[slot] == AMBIGUOUS
-        || prints[slot] != fingerprint(path, stat, executable)) {
+    return unchangedId(Hash64.of(pathKey), pathHash(path), stat, executable);
+  }
+
+  /**
+   * As {@link #unchangedId(String, String, FileStat, boolean)}, with the path key's {@link Hash64}
+   * and {@link #pathHash} of the path, which a scan computes once for several uses.
+   */
+  public long unchangedId(long keyHash, long pathHash, FileStat stat, boolean executable) {
+    int at = find(keyHash);
+    if (at < 0
+        || slots[at + PRINT] == AMBIGUOUS
+        || slots[at + PRINT] != fingerprint(pathHash, stat, executable)) {
       return 0;
     }
-    return ids[slot];
+    return slots[at + ID];
   }
 
   private void add(long key, long print, long id) {
-    if (size + 1 > (long) keys.length * 3 / 4) {
+    if (size + 1 > (long) capacity * 3 / 4) {
       return; // more rows than counted (a concurrent writer): they take the slow path
     }
-    int slot = find(key);
-    if (slot >= 0) {
-      prints[slot] = AMBIGUOUS;
+    int found = find(key);
+    if (found >= 0) {
+      slots[found + PRINT] = AMBIGUOUS;
       return;
     }
     long stored = key == 0 ? 1 : key; // 0 marks a free slot
     int i = home(stored); // where find looks first
-    while (keys[i] != 0) {
+    while (slots[3 * i + KEY] != 0) {
       i = (i + 1) & mask;
     }
-    keys[i] = stored;
-    prints[i] = print == AMBIGUOUS || id == 0 ? AMBIGUOUS : print;
-    ids[i] = id;
+    int at = 3 * i;
+    slots[at + KEY] = stored;
+    slots[at + PRINT] = print == AMBIGUOUS || id == 0 ? AMBIGUOUS : print;
+    slots[at + ID] = id;
     size++;
   }
 
+  /** Where the slot of {@code key} starts in {@link #slots}; -1 when there is none. */
   private int find(long key) {
     long stored = key == 0 ? 1 : key;
     for (int i = home(stored); ; i = (i + 1) & mask) {
-      if (keys[i] == stored) {
-        return i;
+      long here = slots[3 * i + KEY];
+      if (here == stored) {
+        return 3 * i;
       }
-      if (keys[i] == 0) {
+      if (here == 0) {
         return -1;
       }
     }
@@ -258,7 +276,15 @@ public final class StatIndex {
 
   /** What the source saw of a file, as one hash. */
   static long fingerprint(String path, FileStat stat, boolean executable) {
-    return fingerprint(Hash64.add(Hash64.start(), path), stat, executable);
+    return fingerprint(pathHash(path), stat, executable);
+  }
+
+  /**
+   * The hash of a path before its final mix: {@code Hash64.finish(pathHash(text))} is {@code
+   * Hash64.of(text)}, so a path that is its own path key is hashed once for both.
+   */
+  public static long pathHash(String path) {
+    return Hash64.add(Hash64.start(), path);
   }
 
   private static long fingerprint(byte[] path, FileStat stat, boolean executable) {

@@ -34,6 +34,13 @@ class Hash64Test {
   }
 
   @Test
+  void aPathHashFinishedIsTheHashOfThePath() {
+    for (String path : new String[] {"", "a", "docs/README", "café/Ñandú.txt", "日本語/ファイル"}) {
+      assertThat(Hash64.finish(StatIndex.pathHash(path))).as(path).isEqualTo(Hash64.of(path));
+    }
+  }
+
+  @Test
   void differentTextsHashDifferently() {
     assertThat(Hash64.of("a/b")).isNotEqualTo(Hash64.of("a/c"));
     assertThat(Hash64.of("ab")).isNotEqualTo(Hash64.of("ba"));
