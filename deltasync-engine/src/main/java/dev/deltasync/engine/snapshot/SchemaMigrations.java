@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Brings a snapshot database to the current schema version. Each version is one SQL script, {@code
@@ -45,48 +46,74 @@ final class SchemaMigrations {
     for (int next = version + 1; next <= CURRENT_VERSION; next++) {
       migrateTo(connection, next);
     }
-    markItemChanges(connection);
   }
+
+  /** The triggers {@link #markItemChanges} keeps on the items table, one per kind of change. */
+  private static final List<String> TRIGGERS =
+      List.of("items_changed_insert", "items_changed_update", "items_changed_delete");
 
   /**
    * Triggers that give the snapshot a new random {@code commit-id} whenever a row of the items is
-   * inserted, updated or deleted, by whatever writes it (this build, an older one, a migration, a
-   * hand edit with the sqlite3 shell): part of the stamp a saved {@link StatIndex} is checked
-   * against, so an index can never be taken for items that changed since. Created once (a database
-   * of schema 3 made before them gets them on its next open); triggers stay in the database, so
-   * older builds that open it afterwards fire them too.
+   * inserted, updated or deleted, by whatever writes it (this build, an older one, a hand edit with
+   * the sqlite3 shell): part of the stamp a saved {@link StatIndex} is checked against, so an index
+   * is never taken for items that changed since. Triggers stay in the database, so older builds
+   * that open it afterwards fire them too. When they are not all there (a database from before
+   * them, or one whose triggers someone dropped and whose items may have changed meanwhile) they
+   * are made again, and the commit id is renewed at once, in the same transaction.
+   *
+   * @return false when they could not be made (a read-only or busy database): then no saved index
+   *     may be used or saved for this database in this process
    */
-  private static void markItemChanges(Connection connection) throws SQLException {
-    List<String> events = List.of("INSERT", "UPDATE", "DELETE");
+  static boolean markItemChanges(Connection connection) {
     try (Statement statement = connection.createStatement()) {
       try (ResultSet result =
           statement.executeQuery(
               "SELECT (SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
-                  + " AND name LIKE 'items_changed_%'),"
-                  + " (SELECT count(*) FROM meta WHERE key = '"
+                  + " AND tbl_name = 'items' AND name IN ('"
+                  + String.join("', '", TRIGGERS)
+                  + "')), (SELECT count(*) FROM meta WHERE key = '"
                   + SnapshotStore.COMMIT_ID
                   + "')")) {
-        if (result.next() && result.getInt(1) == events.size() && result.getInt(2) == 1) {
-          return;
+        if (result.next() && result.getInt(1) == TRIGGERS.size() && result.getInt(2) == 1) {
+          return true;
         }
       }
-      // An UPDATE of a row that is there: a conflict clause in a trigger would give way to that of
-      // the statement that fires it (an upsert of an item).
-      statement.execute(
-          "INSERT OR IGNORE INTO meta (key, value) VALUES ('"
-              + SnapshotStore.COMMIT_ID
-              + "', randomblob(16))");
-      for (String event : events) {
-        statement.execute(
-            "CREATE TRIGGER IF NOT EXISTS items_changed_"
-                + event.toLowerCase(java.util.Locale.ROOT)
-                + " AFTER "
-                + event
-                + " ON items BEGIN UPDATE meta SET value = randomblob(16) WHERE key = '"
-                + SnapshotStore.COMMIT_ID
-                + "'; END");
+      connection.setAutoCommit(false);
+      try {
+        for (String trigger : TRIGGERS) {
+          String event = trigger.substring(trigger.lastIndexOf('_') + 1).toUpperCase(Locale.ROOT);
+          statement.execute("DROP TRIGGER IF EXISTS " + trigger);
+          // An UPDATE of a row that is there: a conflict clause in a trigger would give way to that
+          // of the statement that fires it (an upsert of an item).
+          statement.execute(
+              "CREATE TRIGGER "
+                  + trigger
+                  + " AFTER "
+                  + event
+                  + " ON items BEGIN UPDATE meta SET value = randomblob(16) WHERE key = '"
+                  + SnapshotStore.COMMIT_ID
+                  + "'; END");
+        }
+        renewCommitId(statement);
+        connection.commit();
+        return true;
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        return false;
+      } finally {
+        connection.setAutoCommit(true);
       }
+    } catch (SQLException e) {
+      return false;
     }
+  }
+
+  /** A new random commit id: whatever stamp was saved before no longer matches. */
+  private static void renewCommitId(Statement statement) throws SQLException {
+    statement.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES ('"
+            + SnapshotStore.COMMIT_ID
+            + "', randomblob(16))");
   }
 
   private static void migrateTo(Connection connection, int next) throws SQLException, IOException {
@@ -99,6 +126,9 @@ final class SchemaMigrations {
       if (next == 3) {
         fillFileModes(connection);
       }
+      // A migration may change items (V3 fills a column) or rebuild the table (and lose its
+      // triggers): no stamp from before it may match after it.
+      renewCommitId(statement);
       statement.execute("PRAGMA user_version = " + next);
       connection.commit();
     } catch (SQLException | IOException | RuntimeException e) {

@@ -64,6 +64,12 @@ public final class SnapshotStore implements AutoCloseable {
 
   private @Nullable String heldStamp;
 
+  /**
+   * Whether the items table has its change triggers ({@link SchemaMigrations#markItemChanges}):
+   * without them no saved stat index is read or saved.
+   */
+  private boolean savedIndexTrusted;
+
   private SnapshotStore(Connection connection, Path file) {
     this.connection = connection;
     this.file = file;
@@ -97,7 +103,9 @@ public final class SnapshotStore implements AutoCloseable {
         statement.execute("PRAGMA busy_timeout = 10000");
       }
       SchemaMigrations.migrate(connection, file.toString());
-      return new SnapshotStore(connection, file);
+      SnapshotStore store = new SnapshotStore(connection, file);
+      store.savedIndexTrusted = SchemaMigrations.markItemChanges(connection);
+      return store;
     } catch (SQLException | IOException e) {
       try {
         connection.close();
@@ -196,13 +204,13 @@ public final class SnapshotStore implements AutoCloseable {
     ahead = null;
     String stamp = stamp(sql);
     StatIndex index = null;
-    if (offered != null) {
+    if (offered != null && savedIndexTrusted) { // else it may have read a saved index
       StatIndexAhead.Read read = offered.await();
       if (read != null && read.stamp().equals(stamp)) {
         index = read.index();
       }
     }
-    if (index == null) {
+    if (index == null && savedIndexTrusted) {
       index = StatIndex.readSaved(StatIndex.savedBeside(file), stamp);
     }
     if (index == null) {
@@ -478,7 +486,7 @@ public final class SnapshotStore implements AutoCloseable {
     heldStamp = null;
     Path saved = StatIndex.savedBeside(file);
     try {
-      if (index != null && before.equals(indexStamp)) {
+      if (index != null && savedIndexTrusted && before.equals(indexStamp)) {
         held = index;
         heldStamp = after;
         index.save(saved, after);
