@@ -85,10 +85,11 @@ final class SyncCollectionsOperation {
     HomeConfig config = home.config();
     List<String> names = selected(config);
     try (HomeLock lock = HomeLock.acquire(home, "sync")) {
-      StoreAccess opened = SyncPrefetch.take(home, config); // opened while the command was parsed
+      SyncPrefetch.awaitNativeLibrary(); // SQLite's, prepared beside the parsing
       // The first collection's stat cache is read while the server is asked where the data lives
-      // (when it was not asked already).
+      // (or, when it was asked while the command was parsed, while that answer is taken).
       StatIndexAhead firstAhead = readAhead(home, config, names.get(0));
+      StoreAccess opened = SyncPrefetch.take(home, config);
       try (StoreAccess access = opened != null ? opened : StoreAccess.open(home, config)) {
         return syncAll(home, config, names, access, firstAhead);
       }
