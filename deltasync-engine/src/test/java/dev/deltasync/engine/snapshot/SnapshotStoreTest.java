@@ -236,8 +236,7 @@ class SnapshotStoreTest {
         batch.put(withMode(file("a", "a.txt", 12), 0644)).commit();
       }
       store.useStatIndexAhead(ahead);
-      StatIndex index = store.statIndex();
-      assertKnowsOnlySize12(index);
+      assertKnowsOnlySize12(store.statIndex());
     }
   }
 
@@ -253,8 +252,7 @@ class SnapshotStoreTest {
     Files.move(other, db, java.nio.file.StandardCopyOption.REPLACE_EXISTING); // one commit each
     try (SnapshotStore store = SnapshotStore.open(db)) {
       store.useStatIndexAhead(ahead);
-      StatIndex index = store.statIndex();
-      assertKnowsOnlySize12(index);
+      assertKnowsOnlySize12(store.statIndex());
     }
   }
 
@@ -290,8 +288,7 @@ class SnapshotStoreTest {
         batch.put(withMode(file("a", "a.txt", 12), 0644)).commit();
       }
       assertThat(StatIndex.savedBeside(db)).doesNotExist();
-      StatIndex index = store.statIndex();
-      assertKnowsOnlySize12(index);
+      assertKnowsOnlySize12(store.statIndex());
     }
   }
 
