@@ -9,8 +9,12 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -197,9 +201,29 @@ final class DirectoryReader implements AutoCloseable {
     if (before == null) {
       return null;
     }
-    List<Path> children = new ArrayList<>();
+    List<Entry> listed = new ArrayList<>();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-      entries.forEach(children::add);
+      // Where the directory is open as a secure stream (Linux), each entry is looked up in it by
+      // its name alone (fstatat): not its whole path from the root again, component by component.
+      Class<? extends BasicFileAttributeView> attributeView = viewOf(view);
+      SecureDirectoryStream<Path> open =
+          entries instanceof SecureDirectoryStream<Path> secure && attributeView != null
+              ? secure
+              : null;
+      for (Path child : entries) {
+        Path name = child.getFileName();
+        BasicFileAttributes attributes;
+        try {
+          attributes =
+              open != null
+                  ? open.getFileAttributeView(name, attributeView, LinkOption.NOFOLLOW_LINKS)
+                      .readAttributes()
+                  : Files.readAttributes(child, view, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+          attributes = null;
+        }
+        listed.add(new Entry(child, name.toString(), attributes));
+      }
     } catch (NoSuchFileException | NotDirectoryException e) {
       return null; // deleted or replaced
     } catch (DirectoryIteratorException e) {
@@ -208,19 +232,17 @@ final class DirectoryReader implements AutoCloseable {
       }
       throw e.getCause();
     }
-    List<Entry> listed = new ArrayList<>(children.size());
-    for (Path child : children) {
-      String name = child.getFileName().toString();
-      BasicFileAttributes attributes;
-      try {
-        attributes = Files.readAttributes(child, view, LinkOption.NOFOLLOW_LINKS);
-      } catch (NoSuchFileException e) {
-        attributes = null;
-      }
-      listed.add(new Entry(child, name, attributes));
-    }
     listed.sort(Comparator.comparing(Entry::name));
     return new Listing(listed, before.lastModifiedTime(), before.fileKey());
+  }
+
+  /** The attribute view that reads {@code attributes} (POSIX or basic); null for others. */
+  private static @Nullable Class<? extends BasicFileAttributeView> viewOf(
+      Class<? extends BasicFileAttributes> attributes) {
+    if (attributes == PosixFileAttributes.class) {
+      return PosixFileAttributeView.class;
+    }
+    return attributes == BasicFileAttributes.class ? BasicFileAttributeView.class : null;
   }
 
   /** The directory's own attributes; null when it is gone or not a directory. */
