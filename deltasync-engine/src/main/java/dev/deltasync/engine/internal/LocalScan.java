@@ -175,7 +175,7 @@ final class LocalScan implements ScanContext {
 
   @Override
   public void content(ChunkId id, ByteBuffer data) throws IOException {
-    reportCounted(); // the item whose content this is, before its bytes
+    reportCounted(); // the items found before this content's bytes are counted
     progress.advance(SyncProgress.Phase.SCAN, 0, data.remaining());
     uploader.offer(id, data);
   }
