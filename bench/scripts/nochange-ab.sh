@@ -27,30 +27,12 @@ KEEP=${KEEP:-0}
 
 here=$(cd "$(dirname "$0")" && pwd -P)
 root=$(cd "$here/../.." && pwd -P)
-log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "error: $*"; exit 1; }
-now_ns() { date +%s%N; }
+# shellcheck source=common.sh
+. "$here/common.sh"
 secs() { awk -v ns="$1" 'BEGIN { printf "%.3f", ns / 1e9 }'; }
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 command -v rsync >/dev/null 2>&1 || die "rsync is needed (apt-get install rsync)"
 
-if [ -z "${WORKDIR-}" ]; then
-  WORKDIR=$(mktemp -d /tmp/nochange-ab.XXXXXX)
-else
-  mkdir -p "$WORKDIR"
-  [ -z "$(ls -A "$WORKDIR")" ] || die "WORKDIR $WORKDIR is not empty"
-fi
-W=$(cd "$WORKDIR" && pwd -P)
-server_pid="" rsyncd_pid=""
-cleanup() {
-  set +e
-  for pid in $server_pid $rsyncd_pid; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
-  if [ "$KEEP" = 1 ]; then log "kept $W"; else rm -rf "$W"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+work_directory nochange-ab
 
 # variant N: its jar copy and options
 n=0

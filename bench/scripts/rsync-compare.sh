@@ -32,15 +32,11 @@ KEEP=${KEEP:-0}
 here=$(cd "$(dirname "$0")" && pwd -P)
 root=$(cd "$here/../.." && pwd -P)
 
-log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "error: $*"; exit 1; }
-now_ns() { date +%s%N; }
+# shellcheck source=common.sh
+. "$here/common.sh"
 secs() { awk -v ns="$1" 'BEGIN { printf "%.2f", ns / 1e9 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "inf"; else printf "%.3f", a / b }'; }
 le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a <= b) }'; }
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 # --- tools -------------------------------------------------------------------------------------
@@ -67,33 +63,10 @@ fi
 
 # --- work directory and clean-up ---------------------------------------------------------------
 
-if [ -z "${WORKDIR-}" ]; then
-  WORKDIR=$(mktemp -d /tmp/rsync-compare.XXXXXX)
-else
-  mkdir -p "$WORKDIR"
-  [ -z "$(ls -A "$WORKDIR")" ] || die "WORKDIR $WORKDIR is not empty"
-fi
-W=$(cd "$WORKDIR" && pwd -P)
+work_directory rsync-compare
 # A copy, so that a rebuild during the run (other work on the sources) cannot change the jar.
 cp "$DELTASYNC_JAR" "$W/deltasync.jar"
 
-server_pid=""
-rsyncd_pid=""
-cleanup() {
-  set +e
-  local pid
-  for pid in $server_pid $rsyncd_pid; do
-    kill "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null
-  done
-  if [ "$KEEP" = 1 ]; then
-    log "kept $W"
-  else
-    rm -rf "$W"
-  fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 # Every deltasync process runs through ./deltasync on the copy of the jar, as a user runs it: with
 # its JVM options and start-up caches (made beside the copy). The first syncs run without the

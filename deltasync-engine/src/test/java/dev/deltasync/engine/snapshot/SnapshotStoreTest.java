@@ -258,9 +258,7 @@ class SnapshotStoreTest {
 
   @Test
   void aCommitThatLeavesTheItemsSavesTheIndexForTheNextSync() throws Exception {
-    Path db = dir.resolve("saved.db");
-    commitOneFile(db, 10);
-    commitTheCursorOnlyAfterReadingTheIndex(db);
+    Path db = oneFileWithItsIndexSaved();
     assertThat(StatIndex.savedBeside(db)).exists();
     // Behind the stores' backs, the stamp put back, the item changes in the table. What the next
     // store and a read-ahead give is then what was saved, not what the table says.
@@ -279,9 +277,7 @@ class SnapshotStoreTest {
 
   @Test
   void aCommitThatChangesItemsDropsTheSavedIndex() throws Exception {
-    Path db = dir.resolve("saved.db");
-    commitOneFile(db, 10);
-    commitTheCursorOnlyAfterReadingTheIndex(db);
+    Path db = oneFileWithItsIndexSaved();
     try (SnapshotStore store = SnapshotStore.open(db)) {
       store.statIndex();
       try (SnapshotStore.Batch batch = store.begin()) {
@@ -294,9 +290,7 @@ class SnapshotStoreTest {
 
   @Test
   void aSavedIndexIsNotUsedAfterItemsChangedByAnyWriter() throws Exception {
-    Path db = dir.resolve("saved.db");
-    commitOneFile(db, 10);
-    commitTheCursorOnlyAfterReadingTheIndex(db);
+    Path db = oneFileWithItsIndexSaved();
     // A hand edit, or a build that neither counts its commits nor knows the commit id: only the
     // database's triggers see it.
     execute(db, "UPDATE items SET stat_size = 12, stat_mtime = 12000");
@@ -306,9 +300,7 @@ class SnapshotStoreTest {
 
   @Test
   void itemsChangedWhileTheTriggersWereGoneAreNotHiddenByASavedIndex() throws Exception {
-    Path db = dir.resolve("saved.db");
-    commitOneFile(db, 10);
-    commitTheCursorOnlyAfterReadingTheIndex(db);
+    Path db = oneFileWithItsIndexSaved();
     // A database whose triggers are gone (dropped by hand; or never made, by a build before
     // them), changed meanwhile: nothing renewed the commit id.
     execute(
@@ -332,9 +324,7 @@ class SnapshotStoreTest {
 
   @Test
   void aSavedIndexIsNotUsedAfterACommitOfAnOlderBuild() throws Exception {
-    Path db = dir.resolve("saved.db");
-    commitOneFile(db, 10);
-    commitTheCursorOnlyAfterReadingTheIndex(db);
+    Path db = oneFileWithItsIndexSaved();
     // A build before the commit id counts its commits and leaves the saved index where it is.
     execute(
         db,
@@ -346,10 +336,8 @@ class SnapshotStoreTest {
 
   @Test
   void aDamagedOrShortSavedIndexIsNotUsed() throws Exception {
-    Path db = dir.resolve("saved.db");
+    Path db = oneFileWithItsIndexSaved();
     Path saved = StatIndex.savedBeside(db);
-    commitOneFile(db, 10);
-    commitTheCursorOnlyAfterReadingTheIndex(db);
     byte[] whole = Files.readAllBytes(saved);
     changeKeepingTheStamp(db, "UPDATE items SET stat_size = 12, stat_mtime = 12000");
     byte[] flipped = whole.clone();
@@ -360,6 +348,14 @@ class SnapshotStoreTest {
     assertIndexHasOnlyTheTablesState(db);
     Files.write(saved, new byte[0]);
     assertIndexHasOnlyTheTablesState(db);
+  }
+
+  /** A snapshot "saved.db" holding "a.txt" of size 10 whose stat index is saved beside it. */
+  private Path oneFileWithItsIndexSaved() throws IOException {
+    Path db = dir.resolve("saved.db");
+    commitOneFile(db, 10);
+    commitTheCursorOnlyAfterReadingTheIndex(db);
+    return db;
   }
 
   /**
