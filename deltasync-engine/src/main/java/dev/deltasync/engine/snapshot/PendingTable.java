@@ -37,6 +37,9 @@ public final class PendingTable {
   private final Sql sql;
   private long putOrder;
 
+  private final KeyFilter itemIds = new KeyFilter();
+  private final KeyFilter pathKeys = new KeyFilter();
+
   PendingTable(Sql sql) {
     this.sql = sql;
   }
@@ -52,12 +55,12 @@ public final class PendingTable {
 
   /** The change of this item, if any. */
   public @Nullable Row get(String itemId) throws IOException {
-    return one(GET, itemId);
+    return itemIds.mightContain(itemId) ? one(GET, itemId) : null;
   }
 
   /** The change last put that leaves its item at {@code pathKey}, if it is still there. */
   public @Nullable Row atPathKey(String pathKey) throws IOException {
-    return one(AT_PATH_KEY, pathKey);
+    return pathKeys.mightContain(pathKey) ? one(AT_PATH_KEY, pathKey) : null;
   }
 
   /**
@@ -72,6 +75,7 @@ public final class PendingTable {
       byte[] orderKey)
       throws IOException {
     remove(itemId);
+    itemIds.add(itemId);
     try {
       PreparedStatement insert = sql.prepare(INSERT);
       insert.setString(1, itemId);
@@ -83,6 +87,7 @@ public final class PendingTable {
       insert.executeUpdate();
       String pathKey = after == null ? null : after.pathKey();
       if (pathKey != null) {
+        pathKeys.add(pathKey);
         PreparedStatement take =
             sql.prepare("INSERT OR REPLACE INTO pending_paths (path_key, item_id) VALUES (?, ?)");
         take.setString(1, pathKey);
@@ -96,6 +101,9 @@ public final class PendingTable {
 
   /** Drops the change of this item, and its hold on a path key. */
   public void remove(String itemId) throws IOException {
+    if (!itemIds.mightContain(itemId)) {
+      return; // never put
+    }
     try {
       PreparedStatement row = sql.prepare("DELETE FROM pending WHERE item_id = ?");
       row.setString(1, itemId);

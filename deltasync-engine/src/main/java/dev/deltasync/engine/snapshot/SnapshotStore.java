@@ -71,6 +71,13 @@ public final class SnapshotStore implements AutoCloseable {
    */
   private boolean savedIndexTrusted;
 
+  /**
+   * Whether the items table was empty when the snapshot was opened and no {@link Batch} has begun
+   * since (the only way this store writes items; only one sync at a time uses a snapshot): look-ups
+   * then answer without a query. A device's first sync looks up every item it meets.
+   */
+  private boolean noItems;
+
   private SnapshotStore(Connection connection, Path file) {
     this.connection = connection;
     this.file = file;
@@ -112,6 +119,10 @@ public final class SnapshotStore implements AutoCloseable {
       SchemaMigrations.migrate(connection, file.toString());
       SnapshotStore store = new SnapshotStore(connection, file);
       store.savedIndexTrusted = SchemaMigrations.markItemChanges(connection);
+      try (Statement statement = connection.createStatement();
+          ResultSet any = statement.executeQuery("SELECT EXISTS (SELECT 1 FROM items)")) {
+        store.noItems = any.next() && any.getInt(1) == 0;
+      }
       return store;
     } catch (SQLException | IOException e) {
       try {
@@ -286,6 +297,7 @@ public final class SnapshotStore implements AutoCloseable {
 
   /** Starts a write transaction; nothing is visible until {@link Batch#commit()}. */
   public Batch begin() throws IOException {
+    noItems = false;
     try {
       connection.setAutoCommit(false);
       return new Batch();
@@ -510,6 +522,9 @@ public final class SnapshotStore implements AutoCloseable {
   }
 
   private Optional<SnapshotEntry> one(String query, String key) throws IOException {
+    if (noItems) {
+      return Optional.empty();
+    }
     try {
       // Look-ups run once per local item during a scan: their statements are prepared once.
       PreparedStatement statement = sql.prepare(query);

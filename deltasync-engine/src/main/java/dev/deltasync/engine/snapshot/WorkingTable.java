@@ -25,6 +25,8 @@ public final class WorkingTable {
           + ")";
 
   private final Sql sql;
+  private final KeyFilter changedIds = new KeyFilter();
+  private final KeyFilter heldKeys = new KeyFilter();
 
   WorkingTable(Sql sql) {
     this.sql = sql;
@@ -38,6 +40,9 @@ public final class WorkingTable {
 
   /** How this sync changed the item, or null when it did not. */
   public @Nullable Changed get(String itemId) throws IOException {
+    if (!changedIds.mightContain(itemId)) {
+      return null;
+    }
     try {
       PreparedStatement query = sql.prepare(GET);
       query.setString(1, itemId);
@@ -51,6 +56,7 @@ public final class WorkingTable {
 
   /** Records the item's new entry, or its removal when {@code entry} is null. */
   public void put(String itemId, @Nullable SnapshotEntry entry) throws IOException {
+    changedIds.add(itemId);
     try {
       PreparedStatement upsert = sql.prepare(PUT);
       upsert.setString(1, itemId);
@@ -83,6 +89,9 @@ public final class WorkingTable {
 
   /** Who holds {@code pathKey} since this sync changed it, or null when it did not. */
   public @Nullable Holder holder(String pathKey) throws IOException {
+    if (!heldKeys.mightContain(pathKey)) {
+      return null;
+    }
     try {
       PreparedStatement query = sql.prepare("SELECT item_id FROM working_paths WHERE path_key = ?");
       query.setString(1, pathKey);
@@ -96,6 +105,7 @@ public final class WorkingTable {
 
   /** Records that {@code itemId} (null: no item) now holds {@code pathKey}. */
   public void hold(String pathKey, @Nullable String itemId) throws IOException {
+    heldKeys.add(pathKey);
     try {
       PreparedStatement upsert =
           sql.prepare("INSERT OR REPLACE INTO working_paths (path_key, item_id) VALUES (?, ?)");

@@ -55,6 +55,55 @@ class SnapshotStoreTest {
   }
 
   @Test
+  void anItemCommittedToASnapshotOpenedEmptyIsFoundWithoutReopening() throws IOException {
+    try (SnapshotStore store = SnapshotStore.open(dir.resolve("s.db"))) {
+      assertThat(store.byId("a")).isEmpty(); // answered without a query: no items at open
+      try (SnapshotStore.Batch batch = store.begin()) {
+        batch.put(file("a", "Docs/A.txt", 10)).commit();
+      }
+      assertThat(store.byId("a")).contains(file("a", "Docs/A.txt", 10));
+      assertThat(store.byPathKey("docs/a.txt").map(e -> e.item().getId())).contains("a");
+    }
+  }
+
+  @Test
+  void scratchTablesFindWhatWasPutAndNothingElse() throws IOException {
+    try (SnapshotStore store = SnapshotStore.open(dir.resolve("s.db"));
+        Scratch scratch = store.openScratch()) {
+      store.inTransaction(() -> {
+        assertThat(scratch.pending().get("a")).isNull();
+        assertThat(scratch.pending().atPathKey("a")).isNull();
+        assertThat(scratch.working().get("a")).isNull();
+        assertThat(scratch.working().holder("a")).isNull();
+        for (int i = 0; i < 1000; i++) {
+          scratch.pending().put("p" + i, null, file("p" + i, "pending/" + i, i), 3, new byte[0]);
+          scratch.working().put("w" + i, file("w" + i, "working/" + i, i));
+          scratch.working().hold("working/" + i, "w" + i);
+        }
+        scratch.working().put("gone", null);
+        scratch.working().hold("freed", null);
+        scratch.pending().remove("p7");
+      });
+      for (int i = 0; i < 1000; i++) {
+        assertThat(scratch.working().get("w" + i)).isNotNull();
+        assertThat(scratch.working().holder("working/" + i)).isNotNull();
+        assertThat(scratch.working().get("p" + i)).isNull();
+        assertThat(scratch.working().holder("pending/" + i)).isNull();
+        if (i != 7) {
+          assertThat(scratch.pending().get("p" + i)).isNotNull();
+          assertThat(scratch.pending().atPathKey("pending/" + i)).isNotNull();
+        }
+        assertThat(scratch.pending().get("w" + i)).isNull();
+        assertThat(scratch.pending().atPathKey("working/" + i)).isNull();
+      }
+      assertThat(scratch.pending().get("p7")).isNull();
+      assertThat(scratch.pending().atPathKey("pending/7")).isNull();
+      assertThat(scratch.working().get("gone")).isEqualTo(new WorkingTable.Changed(null));
+      assertThat(scratch.working().holder("freed")).isEqualTo(new WorkingTable.Holder(null));
+    }
+  }
+
+  @Test
   void aBatchClosedWithoutCommitChangesNothing() throws IOException {
     try (SnapshotStore store = SnapshotStore.open(dir.resolve("s.db"))) {
       try (SnapshotStore.Batch batch = store.begin()) {
