@@ -29,6 +29,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -177,7 +178,8 @@ final class FileWriter {
         }
         try {
           FileStat written =
-              writeTemp(temp, dest, target.getFile(), localContent(src, expected, content), true);
+              writeTemp(
+                  temp, dest, target.getFile(), localContent(src, expected, content), true, false);
           if (moving) {
             if (!publishNew(temp, dest)) {
               return taken(target);
@@ -257,7 +259,7 @@ final class FileWriter {
       throws IOException {
     FileStat written;
     try {
-      written = writeTemp(temp, dest, target.getFile(), content, false);
+      written = writeTemp(temp, dest, target.getFile(), content, false, true);
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(temp);
       throw e;
@@ -283,6 +285,7 @@ final class FileWriter {
     held.clear();
     heldBytes = 0;
     List<String> missed = new ArrayList<>();
+    Set<Path> linked = new HashSet<>();
     try {
       Set<Path> gone = ConcurrentHashMap.newKeySet(); // their directory was moved or deleted
       inParallel(
@@ -305,14 +308,19 @@ final class FileWriter {
         Path parent = file.dest().getParent();
         if (!published) {
           missed.add(file.path());
-        } else if (parent != null) {
-          directories.add(parent);
+        } else {
+          linked.add(file.temp()); // and its temp name removed
+          if (parent != null) {
+            directories.add(parent);
+          }
         }
       }
       inParallel(List.copyOf(directories), FileWriter::syncDirectory);
     } finally {
       for (Held file : files) {
-        deleteQuietly(file.temp());
+        if (!linked.contains(file.temp())) {
+          deleteQuietly(file.temp());
+        }
       }
     }
     if (!missed.isEmpty()) {
@@ -485,10 +493,11 @@ final class FileWriter {
 
   /**
    * Writes the new content to {@code temp} (with mode and mtime; fsynced when asked) and returns
-   * its stat.
+   * its stat. {@code isNew}: nothing was at {@code dest} when it was checked, so there are no
+   * permissions to keep.
    */
   private FileStat writeTemp(
-      Path temp, Path dest, FileBody body, ContentReader content, boolean fsync)
+      Path temp, Path dest, FileBody body, ContentReader content, boolean fsync, boolean isNew)
       throws IOException {
     long written = 0;
     try (FileChannel out =
@@ -518,8 +527,15 @@ final class FileWriter {
         out.force(true);
       }
     }
-    keepPermissions(dest, temp);
-    setExecutable(temp, ItemVersions.isExecutable(body.getMode()));
+    boolean executable = ItemVersions.isExecutable(body.getMode());
+    if (!isNew) {
+      keepPermissions(dest, temp);
+      setExecutable(temp, executable);
+    } else if (executable) {
+      // A new file was created with the umask's permissions, which have no execute bit (open
+      // asks for rw at most): only an executable one needs them changed.
+      setExecutable(temp, true);
+    }
     if (body.getMtimeNanos() != 0) {
       Files.setLastModifiedTime(temp, FileTime.from(body.getMtimeNanos(), TimeUnit.NANOSECONDS));
     }

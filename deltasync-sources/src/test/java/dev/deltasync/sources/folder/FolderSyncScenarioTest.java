@@ -135,6 +135,17 @@ class FolderSyncScenarioTest {
   }
 
   @Test
+  void aNewFileArrivesWithThePermissionsOfAFileCreatedThere() throws IOException {
+    a.write("notes.txt", "n");
+    a.sync();
+    b.sync();
+    Path probe = Files.createFile(base.resolve("probe")); // this process's umask, as deltasync's
+    assertThat(Files.getPosixFilePermissions(b.folder.resolve("notes.txt")))
+        .isEqualTo(Files.getPosixFilePermissions(probe));
+    assertThat(Files.isExecutable(b.folder.resolve("notes.txt"))).isFalse();
+  }
+
+  @Test
   void concurrentEditsKeepBothVersions() throws IOException {
     a.write("plan.txt", "v1");
     a.sync();
