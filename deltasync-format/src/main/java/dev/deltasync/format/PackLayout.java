@@ -167,7 +167,7 @@ public final class PackLayout {
       try {
         // Writes at most raw.length bytes: a frame that expands further is an error, so a
         // decompression bomb costs no more than the declared (bounded) raw length.
-        n = Zstd.decompressByteArray(raw, 0, raw.length, stored, 0, stored.length);
+        n = ZstdContexts.decompress(raw, stored);
       } catch (ZstdException e) {
         throw new PackFormatException("chunk does not decompress: " + e.getMessage(), e);
       }

@@ -1,11 +1,13 @@
 package dev.deltasync.format;
 
 import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdException;
 import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32C;
 
@@ -52,7 +54,7 @@ public final class PackWriter {
     if (entries.size() >= PackLayout.MAX_ENTRIES) {
       throw new IllegalArgumentException("a pack holds at most " + PackLayout.MAX_ENTRIES);
     }
-    byte[] compressed = worthCompressing(raw) ? Zstd.compress(raw, PackLayout.ZSTD_LEVEL) : raw;
+    byte[] compressed = worthCompressing(raw) ? compress(raw) : raw;
     boolean zstd = compressed.length < raw.length;
     byte[] stored = zstd ? compressed : raw;
     out.write(stored);
@@ -75,8 +77,19 @@ public final class PackWriter {
       return true;
     }
     byte[] probe = new byte[(int) Zstd.compressBound(PROBE_BYTES)];
-    long size = Zstd.compressByteArray(probe, 0, probe.length, raw, 0, PROBE_BYTES, 1);
-    return Zstd.isError(size) || size < PROBE_BYTES * 97L / 100;
+    long size;
+    try {
+      size = ZstdContexts.compress(probe, raw, 0, PROBE_BYTES, 1);
+    } catch (ZstdException e) {
+      return true; // the full attempt decides
+    }
+    return size < PROBE_BYTES * 97L / 100;
+  }
+
+  private static byte[] compress(byte[] raw) {
+    byte[] out = new byte[(int) Zstd.compressBound(raw.length)];
+    int size = ZstdContexts.compress(out, raw, 0, raw.length, PackLayout.ZSTD_LEVEL);
+    return Arrays.copyOf(out, size);
   }
 
   /** The number of chunks added. */
