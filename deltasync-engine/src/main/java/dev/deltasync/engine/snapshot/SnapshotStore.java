@@ -115,6 +115,9 @@ public final class SnapshotStore implements AutoCloseable {
         statement.execute("PRAGMA synchronous = FULL");
         statement.execute("PRAGMA foreign_keys = ON");
         statement.execute("PRAGMA busy_timeout = 10000");
+        // Up to 32 MiB of pages in SQLite's own memory (not the Java heap; 2 MiB by default): a
+        // first sync's commit inserts every item into two indexes.
+        statement.execute("PRAGMA cache_size = -32768");
       }
       SchemaMigrations.migrate(connection, file.toString());
       SnapshotStore store = new SnapshotStore(connection, file);
