@@ -165,18 +165,36 @@ public final class FileBlobStore implements BlobStore {
   private static long copy(InputStream in, FileChannel channel, long maxBytes) throws IOException {
     byte[] buffer = new byte[1 << 16];
     long total = 0;
-    int n;
-    while ((n = in.read(buffer)) >= 0) {
-      total += n;
-      if (total > maxBytes) {
-        throw new TooLarge(maxBytes);
-      }
-      ByteBuffer wrapped = ByteBuffer.wrap(buffer, 0, n);
-      while (wrapped.hasRemaining()) {
-        channel.write(wrapped);
+    boolean end = false;
+    while (!end) {
+      // Whole buffers: the body arrives in pieces of a few KiB, and a write per piece was most of
+      // an upload's syscalls. What was read before a failure is written all the same.
+      int filled = 0;
+      try {
+        while (filled < buffer.length) {
+          int n = in.read(buffer, filled, buffer.length - filled);
+          if (n < 0) {
+            end = true;
+            break;
+          }
+          if (total + filled + n > maxBytes) {
+            throw new TooLarge(maxBytes); // the piece that goes past the limit is not kept
+          }
+          filled += n;
+        }
+      } finally {
+        write(channel, buffer, filled);
+        total += filled;
       }
     }
     return total;
+  }
+
+  private static void write(FileChannel channel, byte[] buffer, int length) throws IOException {
+    ByteBuffer wrapped = ByteBuffer.wrap(buffer, 0, length);
+    while (wrapped.hasRemaining()) {
+      channel.write(wrapped);
+    }
   }
 
   /**
