@@ -46,9 +46,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Writes items into the folder, safely: check, temp file, fsync, atomic rename, fsync dir. New
- * files are held back and published in batches ({@link #publishHeld}): until then a put that
- * returned {@code Applied} is not visible, and a place taken meanwhile fails the batch instead of
- * returning {@code LocalChanged}.
+ * files are held back and published in batches, a full one in the background while the next is
+ * written ({@link #publishHeld} waits for all): until then a put that returned {@code Applied} is
+ * not visible, and a place taken meanwhile fails the batch instead of returning {@code
+ * LocalChanged}. Not thread-safe: one sync uses it at a time.
  */
 final class FileWriter {
   /** Decides about a directory a remote change deletes that is not empty here. */
@@ -80,7 +81,13 @@ final class FileWriter {
   private final NonEmptyDirectories nonEmpty;
   private final Map<String, Held> held = new LinkedHashMap<>(); // by path key
   private long heldBytes;
-  private @Nullable ExecutorService fsyncs;
+  private volatile @Nullable ExecutorService fsyncs;
+
+  /** The batch being published in the background, and the path keys of its files. */
+  private @Nullable Future<?> publishing;
+
+  private Set<String> publishingKeys = Set.of();
+  private @Nullable ExecutorService publisher;
 
   FileWriter(Path root, FileReader reader, PathKeys keys, NonEmptyDirectories nonEmpty) {
     this.root = root;
@@ -96,7 +103,7 @@ final class FileWriter {
             && (target.getKind() == ItemKind.KIND_FILE
                 || target.getKind() == ItemKind.KIND_DIRECTORY);
     String key = keys.of(target.getPath());
-    if (!isNew || held.containsKey(key)) {
+    if (!isNew || held.containsKey(key) || publishingKeys.contains(key)) {
       publishHeld(); // what follows may look at, or replace, what is held
     }
     Path dest = root.resolve(target.getPath());
@@ -249,11 +256,13 @@ final class FileWriter {
   }
 
   /**
-   * Writes a new file to a temp file beside its place and holds it back: {@link #publishHeld}
-   * fsyncs the held files together, on several threads, makes each visible where nothing is in the
-   * way, and fsyncs each of their directories once. A crash before that leaves only temp files,
-   * which a later scan removes (once their mtime, the remote file's, is an hour old): the place is
-   * as it was. The stat returned is the file's: its inode and mtime stay when it is published.
+   * Writes a new file to a temp file beside its place and holds it back: a full batch is published
+   * in the background ({@link #publishInBackground}), the rest by {@link #publishHeld}, which waits
+   * for both. Publishing fsyncs the held files together, on several threads, makes each visible
+   * where nothing is in the way, and fsyncs each of their directories once. A crash before that
+   * leaves only temp files, which a later scan removes (once their mtime, the remote file's, is an
+   * hour old): the place is as it was. The stat returned is the file's: its inode and mtime stay
+   * when it is published.
    */
   private ApplyResult hold(String key, Path temp, Path dest, Item target, ContentReader content)
       throws IOException {
@@ -267,9 +276,71 @@ final class FileWriter {
     held.put(key, new Held(temp, dest, target.getPath()));
     heldBytes += target.getFile().getSize();
     if (held.size() >= HELD_FILES || heldBytes >= HELD_BYTES) {
-      publishHeld();
+      publishInBackground();
     }
     return new ApplyResult.Applied(written);
+  }
+
+  /**
+   * Publishes the held files on a thread of their own while the next ones are written: the fsyncs
+   * of a batch took a fifth of a first sync's apply. One batch at a time: this waits for the one
+   * before, and throws what it failed with.
+   */
+  private void publishInBackground() throws IOException {
+    awaitPublishing();
+    List<Held> files = takeHeld();
+    ExecutorService thread = publisher;
+    if (thread == null) {
+      thread =
+          Executors.newSingleThreadExecutor(task -> {
+            Thread publishing = new Thread(task, "deltasync-publish");
+            publishing.setDaemon(true);
+            return publishing;
+          });
+      publisher = thread;
+    }
+    Set<String> batchKeys = new HashSet<>();
+    for (Held file : files) {
+      batchKeys.add(keys.of(file.path()));
+    }
+    publishingKeys = batchKeys;
+    publishing =
+        thread.submit(() -> {
+          publish(files);
+          return null;
+        });
+  }
+
+  /** Waits for the batch published in the background, if any; throws what it failed with. */
+  private void awaitPublishing() throws IOException {
+    Future<?> running = publishing;
+    if (running == null) {
+      return;
+    }
+    try {
+      running.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while new files were published");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IOException("publishing new files failed", e.getCause());
+    } finally {
+      publishing = null;
+      publishingKeys = Set.of();
+    }
+  }
+
+  private List<Held> takeHeld() {
+    List<Held> files = new ArrayList<>(held.values());
+    held.clear();
+    heldBytes = 0;
+    return files;
   }
 
   /**
@@ -278,12 +349,13 @@ final class FileWriter {
    * sees the local item (the other held files are published; a sync adopts them).
    */
   void publishHeld() throws IOException {
-    if (held.isEmpty()) {
-      return;
+    awaitPublishing();
+    if (!held.isEmpty()) {
+      publish(takeHeld());
     }
-    List<Held> files = new ArrayList<>(held.values());
-    held.clear();
-    heldBytes = 0;
+  }
+
+  private void publish(List<Held> files) throws IOException {
     List<String> missed = new ArrayList<>();
     Set<Path> linked = new HashSet<>();
     try {
@@ -346,15 +418,23 @@ final class FileWriter {
    * the next one writes them again); they were never visible.
    */
   void discardHeld() {
-    for (Held file : held.values()) {
+    try {
+      awaitPublishing(); // what it published stays: a sync adopts it
+    } catch (IOException | RuntimeException e) {
+      // The sync failed already; its temp files were removed by the publishing itself.
+    }
+    for (Held file : takeHeld()) {
       deleteQuietly(file.temp());
     }
-    held.clear();
-    heldBytes = 0;
   }
 
-  /** Stops the fsync threads. */
+  /** Stops the fsync and publishing threads. */
   void close() {
+    ExecutorService thread = publisher;
+    if (thread != null) {
+      thread.shutdownNow();
+      publisher = null;
+    }
     ExecutorService pool = fsyncs;
     if (pool != null) {
       pool.shutdownNow();

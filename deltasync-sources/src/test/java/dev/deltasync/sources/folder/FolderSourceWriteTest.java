@@ -200,9 +200,10 @@ class FolderSourceWriteTest {
     try (FolderSource source = FolderSource.open(dir)) {
       for (int i = 0; i < count; i++) {
         source.put(null, file("d" + (i % 5) + "/f" + i + ".txt", "content " + i), stored());
-        if (i == FileWriter.HELD_FILES - 1) {
-          assertThat(dir.resolve("d0/f0.txt")).as("a full batch is published").exists();
-        } else if (i == FileWriter.HELD_FILES) {
+        if (i == 2 * FileWriter.HELD_FILES - 1) {
+          // A full batch is published in the background; the next full one waits for it.
+          assertThat(dir.resolve("d0/f0.txt")).as("the first batch is published").exists();
+        } else if (i == 2 * FileWriter.HELD_FILES) {
           String next = "d" + (i % 5) + "/f" + i + ".txt";
           assertThat(dir.resolve(next)).as("the next batch is held").doesNotExist();
         }
@@ -216,6 +217,25 @@ class FolderSourceWriteTest {
     for (int d = 0; d < 5; d++) {
       assertThat(namesIn(dir.resolve("d" + d))).allMatch(name -> name.startsWith("f"));
     }
+  }
+
+  @Test
+  void aPlaceTakenWhileABatchIsPublishedInTheBackgroundFailsTheNextCheckpoint() throws IOException {
+    try (FolderSource source = FolderSource.open(dir)) {
+      source.put(null, file("taken.txt", "remote"), stored());
+      Files.writeString(dir.resolve("taken.txt"), "local"); // after the check, before the publish
+      for (int i = 1; i < FileWriter.HELD_FILES; i++) {
+        source.put(null, file("f" + i + ".txt", "content " + i), stored()); // the last fills it
+      }
+      assertThatThrownBy(source::checkpoint)
+          .isInstanceOf(SyncException.class)
+          .hasMessageContaining("1 new file(s) could not be put in place")
+          .hasMessageContaining("taken.txt");
+      assertThat(Files.readString(dir.resolve("taken.txt"))).isEqualTo("local");
+      assertThat(Files.readString(dir.resolve("f1.txt"))).isEqualTo("content 1");
+      source.checkpoint(); // the failure is told once; nothing is held any more
+    }
+    assertThat(namesIn(dir)).allMatch(name -> name.equals("taken.txt") || name.startsWith("f"));
   }
 
   @Test
