@@ -317,22 +317,34 @@ final class FileWriter {
     if (running == null) {
       return;
     }
+    IOException failed;
     try {
-      running.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while new files were published");
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof IOException io) {
-        throw io;
-      }
-      if (e.getCause() instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      throw new IOException("publishing new files failed", e.getCause());
+      failed = failureOf(running, "publishing new files");
     } finally {
       publishing = null;
       publishingKeys = Set.of();
+    }
+    if (failed != null) {
+      throw failed;
+    }
+  }
+
+  /**
+   * Waits for {@code task} and returns what it failed with (an exception that is not an IOException
+   * wrapped in one), or null.
+   */
+  private static @Nullable IOException failureOf(Future<?> task, String what)
+      throws InterruptedIOException {
+    try {
+      task.get();
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while " + what);
+    } catch (ExecutionException e) {
+      return e.getCause() instanceof IOException io
+          ? io
+          : new IOException(what + " failed", e.getCause());
     }
   }
 
@@ -476,18 +488,9 @@ final class FileWriter {
     }
     IOException failed = null;
     for (Future<?> future : running) {
-      try {
-        future.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new InterruptedIOException("interrupted while files were made durable");
-      } catch (ExecutionException e) {
-        if (failed == null) {
-          failed =
-              e.getCause() instanceof IOException io
-                  ? io
-                  : new IOException("making files durable failed", e.getCause());
-        }
+      IOException failure = failureOf(future, "making files durable");
+      if (failed == null) {
+        failed = failure;
       }
     }
     if (failed != null) {
