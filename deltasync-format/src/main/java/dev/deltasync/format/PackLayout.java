@@ -1,6 +1,5 @@
 package dev.deltasync.format;
 
-import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdException;
 import com.google.protobuf.ByteString;
 import java.io.IOException;
@@ -170,9 +169,6 @@ public final class PackLayout {
         n = ZstdContexts.decompress(raw, stored);
       } catch (ZstdException e) {
         throw new PackFormatException("chunk does not decompress: " + e.getMessage(), e);
-      }
-      if (Zstd.isError(n)) {
-        throw new PackFormatException("chunk does not decompress: " + Zstd.getErrorName(n));
       }
       if (n != raw.length) {
         throw new PackFormatException("chunk decompresses to " + n + " bytes, not " + raw.length);

@@ -34,8 +34,13 @@ final class ZstdContexts {
       ctx.setLevel(level);
       return ctx.compressByteArray(dst, 0, dst.length, src, srcOffset, srcLength);
     } finally {
-      ctx.reset(); // a failed call leaves nothing behind for the next
-      if (!COMPRESS.offer(ctx)) {
+      try {
+        ctx.reset(); // a failed call leaves nothing behind for the next
+      } catch (RuntimeException e) {
+        ctx.close();
+        ctx = null;
+      }
+      if (ctx != null && !COMPRESS.offer(ctx)) {
         ctx.close();
       }
     }
@@ -53,8 +58,13 @@ final class ZstdContexts {
     try {
       return ctx.decompressByteArray(dst, 0, dst.length, src, 0, src.length);
     } finally {
-      ctx.reset();
-      if (!DECOMPRESS.offer(ctx)) {
+      try {
+        ctx.reset();
+      } catch (RuntimeException e) {
+        ctx.close();
+        ctx = null;
+      }
+      if (ctx != null && !DECOMPRESS.offer(ctx)) {
         ctx.close();
       }
     }

@@ -317,13 +317,10 @@ final class FileWriter {
     if (running == null) {
       return;
     }
-    IOException failed;
-    try {
-      failed = failureOf(running, "publishing new files");
-    } finally {
-      publishing = null;
-      publishingKeys = Set.of();
-    }
+    // Interrupted: the batch stays in flight (and is waited for again, or by close).
+    IOException failed = failureOf(running, "publishing new files");
+    publishing = null;
+    publishingKeys = Set.of();
     if (failed != null) {
       throw failed;
     }
@@ -440,12 +437,27 @@ final class FileWriter {
     }
   }
 
-  /** Stops the fsync and publishing threads. */
+  /**
+   * Stops the fsync and publishing threads. A batch still in flight (its wait was interrupted) is
+   * interrupted and waited for, so that nothing links files after the sync has ended.
+   */
   void close() {
     ExecutorService thread = publisher;
     if (thread != null) {
       thread.shutdownNow();
       publisher = null;
+      boolean interrupted = Thread.interrupted();
+      try {
+        thread.awaitTermination(1, TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        interrupted = true;
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      publishing = null;
+      publishingKeys = Set.of();
     }
     ExecutorService pool = fsyncs;
     if (pool != null) {

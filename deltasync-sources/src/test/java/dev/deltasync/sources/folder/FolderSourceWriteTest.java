@@ -239,6 +239,30 @@ class FolderSourceWriteTest {
   }
 
   @Test
+  void aSyncInterruptedWhileABatchIsPublishedLeavesNoTempFilesAndKeepsItsInterrupt()
+      throws IOException {
+    FolderSource source = FolderSource.open(dir);
+    try {
+      for (int i = 0; i < FileWriter.HELD_FILES; i++) {
+        source.put(null, file("f" + i + ".txt", "content " + i), stored()); // the last fills it
+      }
+      Thread.currentThread().interrupt();
+      try {
+        source.checkpoint(); // interrupted while the batch is in flight, or done already
+      } catch (java.io.InterruptedIOException expected) {
+        // the batch is still in flight: close waits for it
+      }
+    } finally {
+      source.close();
+    }
+    assertThat(Thread.interrupted()).as("close keeps the interrupt").isTrue();
+    assertThat(namesIn(dir)).allMatch(name -> name.startsWith("f"));
+    for (String name : namesIn(dir)) {
+      assertThat(Files.readString(dir.resolve(name))).startsWith("content ");
+    }
+  }
+
+  @Test
   void newFilesHeldWhenTheSourceClosesAreDropped() throws IOException {
     try (FolderSource source = FolderSource.open(dir)) {
       source.put(null, file("never.txt", "of a sync that failed"), stored());

@@ -170,6 +170,7 @@ public final class FileBlobStore implements BlobStore {
       // Whole buffers: the body arrives in pieces of a few KiB, and a write per piece was most of
       // an upload's syscalls. What was read before a failure is written all the same.
       int filled = 0;
+      Exception failure = null;
       try {
         while (filled < buffer.length) {
           int n = in.read(buffer, filled, buffer.length - filled);
@@ -182,9 +183,23 @@ public final class FileBlobStore implements BlobStore {
           }
           filled += n;
         }
-      } finally {
+      } catch (IOException | RuntimeException e) {
+        failure = e;
+      }
+      try {
         write(channel, buffer, filled);
-        total += filled;
+      } catch (IOException e) {
+        if (failure == null) {
+          throw e;
+        }
+        failure.addSuppressed(e); // the reason the copy stopped comes first
+      }
+      total += filled;
+      if (failure instanceof IOException io) {
+        throw io;
+      }
+      if (failure instanceof RuntimeException runtime) {
+        throw runtime;
       }
     }
     return total;
