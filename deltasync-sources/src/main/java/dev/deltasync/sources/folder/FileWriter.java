@@ -41,6 +41,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -291,12 +292,7 @@ final class FileWriter {
     List<Held> files = takeHeld();
     ExecutorService thread = publisher;
     if (thread == null) {
-      thread =
-          Executors.newSingleThreadExecutor(task -> {
-            Thread publishing = new Thread(task, "deltasync-publish");
-            publishing.setDaemon(true);
-            return publishing;
-          });
+      thread = Executors.newSingleThreadExecutor(daemon("deltasync-publish"));
       publisher = thread;
     }
     Set<String> batchKeys = new HashSet<>();
@@ -480,14 +476,7 @@ final class FileWriter {
     }
     ExecutorService pool = fsyncs;
     if (pool == null) {
-      pool =
-          Executors.newFixedThreadPool(
-              FSYNC_THREADS,
-              task -> {
-                Thread thread = new Thread(task, "deltasync-fsync");
-                thread.setDaemon(true);
-                return thread;
-              });
+      pool = Executors.newFixedThreadPool(FSYNC_THREADS, daemon("deltasync-fsync"));
       fsyncs = pool;
     }
     List<Future<?>> running = new ArrayList<>();
@@ -508,6 +497,15 @@ final class FileWriter {
     if (failed != null) {
       throw failed;
     }
+  }
+
+  /** Daemon threads named {@code name}: a sync that ends does not wait for them to stop. */
+  private static ThreadFactory daemon(String name) {
+    return task -> {
+      Thread thread = new Thread(task, name);
+      thread.setDaemon(true);
+      return thread;
+    };
   }
 
   private static void fsyncFile(Path file) throws IOException {

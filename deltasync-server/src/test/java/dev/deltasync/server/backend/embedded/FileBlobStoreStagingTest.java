@@ -65,12 +65,18 @@ class FileBlobStoreStagingTest {
     return bytes;
   }
 
+  /** Appends {@code bytes} to upload "s" at {@code offset}, in pieces of up to 5,000 bytes. */
+  private static long append(
+      FileBlobStore blobs, long offset, byte[] bytes, long failAt, long seed, long maxBytes)
+      throws IOException {
+    return blobs.appendStaged("s", offset, inPieces(bytes, 5_000, failAt, seed), maxBytes);
+  }
+
   @Test
   void aBodyArrivingInSmallPiecesIsStagedWhole() throws IOException {
     FileBlobStore blobs = FileBlobStore.open(dir);
     byte[] body = random(300_000, 1);
-    assertThat(blobs.appendStaged("s", 0, inPieces(body, 5_000, Long.MAX_VALUE, 2), 1 << 20))
-        .isEqualTo(body.length);
+    assertThat(append(blobs, 0, body, Long.MAX_VALUE, 2, 1 << 20)).isEqualTo(body.length);
     assertThat(staged(blobs, "s")).isEqualTo(body);
   }
 
@@ -78,16 +84,11 @@ class FileBlobStoreStagingTest {
   void whatArrivedBeforeTheClientWentAwayIsKeptForAResume() throws IOException {
     FileBlobStore blobs = FileBlobStore.open(dir);
     byte[] body = random(300_000, 3);
-    assertThatThrownBy(() -> blobs.appendStaged("s", 0, inPieces(body, 5_000, 100_001, 4), 1 << 20))
+    assertThatThrownBy(() -> append(blobs, 0, body, 100_001, 4, 1 << 20))
         .hasMessage("the client went away");
     assertThat(staged(blobs, "s")).isEqualTo(Arrays.copyOf(body, 100_001));
-    assertThat(
-            blobs.appendStaged(
-                "s",
-                100_001,
-                inPieces(Arrays.copyOfRange(body, 100_001, body.length), 5_000, Long.MAX_VALUE, 5),
-                1 << 20))
-        .isEqualTo(body.length);
+    byte[] rest = Arrays.copyOfRange(body, 100_001, body.length);
+    assertThat(append(blobs, 100_001, rest, Long.MAX_VALUE, 5, 1 << 20)).isEqualTo(body.length);
     assertThat(staged(blobs, "s")).isEqualTo(body);
   }
 
@@ -95,8 +96,7 @@ class FileBlobStoreStagingTest {
   void aBodyPastTheLimitIsRefusedAndNothingPastTheLimitIsKept() throws IOException {
     FileBlobStore blobs = FileBlobStore.open(dir);
     byte[] body = random(300_000, 6);
-    assertThatThrownBy(
-            () -> blobs.appendStaged("s", 0, inPieces(body, 5_000, Long.MAX_VALUE, 7), 100_000))
+    assertThatThrownBy(() -> append(blobs, 0, body, Long.MAX_VALUE, 7, 100_000))
         .isInstanceOf(BlobStore.TooLarge.class);
     byte[] kept = staged(blobs, "s");
     assertThat(kept.length).isLessThanOrEqualTo(100_000).isGreaterThan(100_000 - 5_000);
