@@ -90,6 +90,9 @@ final class FileWriter {
   private Set<String> publishingKeys = Set.of();
   private @Nullable ExecutorService publisher;
 
+  /** Whether this writer made temp files, and so {@link ReservedNames#WRITING}. */
+  private boolean writing;
+
   FileWriter(Path root, FileReader reader, PathKeys keys, NonEmptyDirectories nonEmpty) {
     this.root = root;
     this.reader = reader;
@@ -261,9 +264,9 @@ final class FileWriter {
    * in the background ({@link #publishInBackground}), the rest by {@link #publishHeld}, which waits
    * for both. Publishing fsyncs the held files together, on several threads, makes each visible
    * where nothing is in the way, and fsyncs each of their directories once. A crash before that
-   * leaves only temp files, which a later scan removes (once their mtime, the remote file's, is an
-   * hour old): the place is as it was. The stat returned is the file's: its inode and mtime stay
-   * when it is published.
+   * leaves only temp files, which the next scan removes ({@link ReservedNames#WRITING} says a sync
+   * was stopped while it wrote): the place is as it was. The stat returned is the file's: its inode
+   * and mtime stay when it is published.
    */
   private ApplyResult hold(String key, Path temp, Path dest, Item target, ContentReader content)
       throws IOException {
@@ -434,6 +437,21 @@ final class FileWriter {
   }
 
   /**
+   * Whether a sync that wrote here was stopped before it ended: {@link ReservedNames#WRITING} is
+   * there and not this writer's. Its temp files are leftovers, whatever their age.
+   */
+  boolean wasInterrupted() {
+    return !writing && Files.exists(root.resolve(ReservedNames.WRITING), LinkOption.NOFOLLOW_LINKS);
+  }
+
+  /** Removes a stopped sync's {@link ReservedNames#WRITING}, once its temp files are gone. */
+  void forgetInterrupted() throws IOException {
+    if (!writing) {
+      Files.deleteIfExists(root.resolve(ReservedNames.WRITING));
+    }
+  }
+
+  /**
    * Stops the fsync and publishing threads. A batch still in flight (its wait was interrupted) is
    * interrupted and waited for, so that nothing links files after the sync has ended.
    */
@@ -459,6 +477,11 @@ final class FileWriter {
     if (pool != null) {
       pool.shutdownNow();
       fsyncs = null;
+    }
+    if (writing) {
+      // Every temp of this sync is gone (published, discarded, or renamed over its file).
+      deleteQuietly(root.resolve(ReservedNames.WRITING));
+      writing = false;
     }
   }
 
@@ -705,7 +728,20 @@ final class FileWriter {
     }
   }
 
-  private static Path temp(Path dest) {
+  /**
+   * A new temp name beside {@code dest}. The first of a sync puts {@link ReservedNames#WRITING} in
+   * the root first (not fsynced: after a crash of the machine the temps are left to the hour rule),
+   * and {@link #close} removes it once no temp of the sync is left.
+   */
+  private Path temp(Path dest) throws IOException {
+    if (!writing) {
+      try {
+        Files.createFile(root.resolve(ReservedNames.WRITING));
+      } catch (FileAlreadyExistsException e) {
+        // a stopped sync's, which the scan did not get to remove: it says the same
+      }
+      writing = true;
+    }
     return dest.resolveSibling(ReservedNames.TEMP_PREFIX + UUID.randomUUID());
   }
 
@@ -752,7 +788,7 @@ final class FileWriter {
   }
 
   static void createMarker(Path marker) throws IOException {
-    Path temp = temp(marker);
+    Path temp = marker.resolveSibling(ReservedNames.TEMP_PREFIX + UUID.randomUUID());
     Files.writeString(
         temp,
         "This folder is synced by deltasync. Do not delete this file: without it, deltasync\n"

@@ -123,7 +123,14 @@ public final class FolderSource implements Source {
     ignoreRules = IgnoreRules.none(); // the walk reads each rule file as it enters its directory
     kept.forgetMissing(root);
     scanStartNanos = System.currentTimeMillis() * 1_000_000L;
+    // A sync of this folder was stopped while it wrote (killed, or the machine went down): its
+    // temp files are leftovers whatever their age. No write of this sync has begun yet.
+    removeAllTemps = writer.wasInterrupted();
     walk(context);
+    if (removeAllTemps) {
+      writer.forgetInterrupted();
+      removeAllTemps = false;
+    }
   }
 
   /**
@@ -349,15 +356,18 @@ public final class FolderSource implements Source {
     return holding != Holding.SYNCED;
   }
 
-  /** Deletes a temporary file an interrupted write left behind an hour or more ago. */
-  private static void removeLeftover(Path file, String name) throws IOException {
+  /**
+   * Deletes a temporary file an interrupted write left behind: an hour or more ago, or at any time
+   * when the last sync that wrote here did not end ({@link #removeAllTemps}).
+   */
+  private void removeLeftover(Path file, String name) throws IOException {
     if (!name.startsWith(ReservedNames.TEMP_PREFIX)) {
       return;
     }
     try {
       BasicFileAttributes attrs = FileReader.attributes(file);
       long ageMillis = System.currentTimeMillis() - attrs.lastModifiedTime().toMillis();
-      if (!attrs.isDirectory() && ageMillis > LEFTOVER_MILLIS) {
+      if (!attrs.isDirectory() && (removeAllTemps || ageMillis > LEFTOVER_MILLIS)) {
         Files.deleteIfExists(file);
       }
     } catch (NoSuchFileException e) {
@@ -366,6 +376,9 @@ public final class FolderSource implements Source {
   }
 
   private static final long LEFTOVER_MILLIS = 3_600_000L;
+
+  /** Set by {@link #scan} while it walks after a sync that was stopped while it wrote. */
+  private boolean removeAllTemps;
 
   private void visit(Path file, String path, BasicFileAttributes attrs, ScanContext context)
       throws IOException {

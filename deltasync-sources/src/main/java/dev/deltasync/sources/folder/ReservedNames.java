@@ -11,6 +11,13 @@ final class ReservedNames {
   /** Prefix of the temporary files writes go through. */
   static final String TEMP_PREFIX = ".deltasync-tmp-";
 
+  /**
+   * In the folder's root while a sync writes there (from its first temp file to its end): still
+   * there at the next scan, it says a sync was stopped while it wrote. A temp name, so that builds
+   * that do not know it leave it unsynced and remove it as a leftover.
+   */
+  static final String WRITING = TEMP_PREFIX + "writing";
+
   private ReservedNames() {}
 
   /** Whether a path (relative, '/'-separated) names one of the source's own files. */

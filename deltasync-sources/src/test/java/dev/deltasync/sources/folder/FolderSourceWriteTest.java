@@ -79,10 +79,7 @@ class FolderSourceWriteTest {
       assertThatThrownBy(() -> source.put(expected, updated, crashing))
           .hasMessage("connection lost mid-file");
       assertThat(Files.readString(dir.resolve("report.txt"))).isEqualTo("old content");
-      try (Stream<Path> files = Files.list(dir)) {
-        assertThat(files.map(p -> p.getFileName().toString()))
-            .containsExactlyInAnyOrder("report.txt");
-      }
+      assertThat(namesIn(dir)).containsExactlyInAnyOrder("report.txt");
       ApplyResult second = source.put(expected, updated, stored());
       assertThat(second).isInstanceOf(ApplyResult.Applied.class);
       assertThat(Files.readString(dir.resolve("report.txt")))
@@ -263,6 +260,35 @@ class FolderSourceWriteTest {
   }
 
   @Test
+  void theTempFilesOfASyncStoppedWhileItWroteAreRemovedByTheNextScanWhateverTheirAge()
+      throws IOException {
+    FolderSource killed = FolderSource.open(dir); // never closed: the process was killed
+    killed.put(null, file("new.txt", "held"), stored());
+    assertThat(dir.resolve(ReservedNames.WRITING)).exists();
+    Path young = dir.resolve(ReservedNames.TEMP_PREFIX + "of-the-killed-sync");
+    Files.writeString(young, "a temp file written a moment ago");
+    try (FolderSource next = FolderSource.open(dir)) {
+      next.scan(new RecordingScan(true));
+      assertThat(young).doesNotExist();
+      assertThat(dir.resolve(ReservedNames.WRITING)).doesNotExist();
+      try (Stream<Path> files = Files.list(dir)) {
+        assertThat(files.map(p -> p.getFileName().toString()))
+            .containsExactly(ReservedNames.MARKER);
+      }
+    }
+  }
+
+  @Test
+  void aYoungTempFileIsKeptWhenNoSyncWasStoppedWhileItWrote() throws IOException {
+    Path young = dir.resolve(ReservedNames.TEMP_PREFIX + "of-another-writer");
+    Files.writeString(young, "being written");
+    try (FolderSource source = FolderSource.open(dir)) {
+      source.scan(new RecordingScan(true));
+    }
+    assertThat(young).exists(); // removed when an hour old
+  }
+
+  @Test
   void newFilesHeldWhenTheSourceClosesAreDropped() throws IOException {
     try (FolderSource source = FolderSource.open(dir)) {
       source.put(null, file("never.txt", "of a sync that failed"), stored());
@@ -331,7 +357,8 @@ class FolderSourceWriteTest {
     try (Stream<Path> files = Files.list(directory)) {
       return files
           .map(p -> p.getFileName().toString())
-          .filter(name -> !name.equals(ReservedNames.MARKER))
+          // the folder's marker, and the one a sync keeps there while it writes
+          .filter(name -> !name.equals(ReservedNames.MARKER) && !name.equals(ReservedNames.WRITING))
           .toList();
     }
   }
@@ -354,7 +381,8 @@ class FolderSourceWriteTest {
         assertThat(
                 files
                     .map(p -> p.getFileName().toString())
-                    .filter(n -> n.startsWith(".deltasync-tmp")))
+                    .filter(n -> n.startsWith(".deltasync-tmp"))
+                    .filter(n -> !n.equals(ReservedNames.WRITING))) // the sync's, not a write's
             .isEmpty();
       }
     }
