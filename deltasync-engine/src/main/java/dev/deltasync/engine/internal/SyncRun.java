@@ -354,18 +354,50 @@ public final class SyncRun {
           journal(entry.sequence(), changes, working);
         }
         applying = entry.sequence();
-        options
-            .snapshot()
-            .inTransaction(() -> {
-              for (Change change : changes) {
-                reconcile(working, change, own, log.header(), entry.sequence());
-                options.progress().advance(Phase.APPLY, 1, 0);
-              }
-              options.source().checkpoint(); // what is recorded as written must be there
-            });
+        try (StoreContent.ReadingAhead ahead =
+            content.readAhead(own ? List.of() : contentOfNewFiles(changes, working))) {
+          options
+              .snapshot()
+              .inTransaction(() -> {
+                for (Change change : changes) {
+                  reconcile(working, change, own, log.header(), entry.sequence());
+                  options.progress().advance(Phase.APPLY, 1, 0);
+                }
+                options.source().checkpoint(); // what is recorded as written must be there
+              });
+        }
         working.cursor(entry.sequence());
       }
     }
+  }
+
+  /**
+   * The chunks, in order, of the files {@code changes} add at paths that are free here: neither
+   * this device's last state nor its local changes hold anything there. Their content will be
+   * downloaded, so it is read ahead ({@link ChunksAhead}). Files that may be here already (the same
+   * data copied to both devices before their first sync) are left out: their content is read only
+   * when it is needed.
+   */
+  private List<ChunkId> contentOfNewFiles(List<Change> changes, WorkingState working)
+      throws IOException {
+    List<ChunkId> plan = new ArrayList<>();
+    for (Change change : changes) {
+      if (change.getType() != ChangeType.CHANGE_ADD
+          || !change.hasItem()
+          || !change.getItem().hasFile()
+          || change.getItem().getFile().getChunksCount() == 0
+          || change.getItem().getPath().isEmpty()) {
+        continue;
+      }
+      String key = options.source().pathKey(change.getItem().getPath());
+      if (working.byPathKey(key) != null || local.atPathKey(key) != null) {
+        continue;
+      }
+      for (ChunkRef ref : change.getItem().getFile().getChunksList()) {
+        plan.add(ChunkId.of(ref.getId()));
+      }
+    }
+    return plan;
   }
 
   /**

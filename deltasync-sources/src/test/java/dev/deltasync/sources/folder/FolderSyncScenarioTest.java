@@ -73,6 +73,22 @@ class FolderSyncScenarioTest {
   }
 
   @Test
+  void filesAlreadyOnBothDevicesBeforeTheirFirstSyncAreNotDownloaded() throws IOException {
+    Random random = new Random(3);
+    for (int i = 0; i < 20; i++) {
+      byte[] photo = new byte[64 * 1024];
+      random.nextBytes(photo);
+      a.write("photos/p" + i + ".jpg", photo);
+      b.write("photos/p" + i + ".jpg", photo);
+    }
+    a.sync();
+    SyncResult got = b.sync();
+    assertThat(got.conflicts()).isZero();
+    assertThat(got.bytesDown()).as("the log, and no content").isLessThan(64 * 1024);
+    assertThat(b.tree()).isEqualTo(a.tree());
+  }
+
+  @Test
   void renamedFileIsSentAsMoveWithoutContent() throws IOException {
     byte[] big = new byte[3 * 1024 * 1024];
     new Random(1).nextBytes(big);

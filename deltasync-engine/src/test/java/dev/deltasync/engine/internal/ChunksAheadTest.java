@@ -1,0 +1,247 @@
+package dev.deltasync.engine.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.deltasync.engine.store.AppendResult;
+import dev.deltasync.engine.store.ChunkId;
+import dev.deltasync.engine.store.LogEntry;
+import dev.deltasync.engine.store.LogStore;
+import dev.deltasync.engine.store.StoreException;
+import dev.deltasync.engine.store.StoredChunk;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+
+class ChunksAheadTest {
+  private static final ChunkId NO_ID = ChunkId.sha256(new byte[0]);
+
+  /** Chunks of {@code size} bytes, each its own content. */
+  private static List<ChunkId> chunks(Chunks store, int count, int size) {
+    List<ChunkId> ids = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      byte[] data = new byte[size];
+      data[0] = (byte) i;
+      data[1] = (byte) (i >> 8);
+      data[size - 1] = (byte) (i >> 16);
+      ids.add(store.add(data));
+    }
+    return ids;
+  }
+
+  @Test
+  void handsOutEachPlannedChunkReadOnce() throws IOException {
+    Chunks store = new Chunks();
+    List<ChunkId> ids = chunks(store, 200, 4096);
+    try (ChunksAhead ahead = new ChunksAhead(store, ids)) {
+      for (ChunkId id : ids) {
+        byte[] got = Objects.requireNonNull(ahead.take(id));
+        assertThat(ChunkId.sha256(got)).isEqualTo(id);
+      }
+      assertThat(ahead.unusedBytes()).isZero();
+    }
+    assertThat(store.reads).hasSize(200);
+    assertThat(store.reads.values()).allMatch(n -> n.get() == 1);
+  }
+
+  @Test
+  void aChunkPlannedTwiceIsHandedOutAtBothPlaces() throws IOException {
+    Chunks store = new Chunks();
+    List<ChunkId> ids = chunks(store, 3, 100);
+    List<ChunkId> plan = List.of(ids.get(0), ids.get(1), ids.get(0), ids.get(2));
+    try (ChunksAhead ahead = new ChunksAhead(store, plan)) {
+      for (ChunkId id : plan) {
+        assertThat(ahead.take(id)).isNotNull();
+      }
+    }
+  }
+
+  @Test
+  void chunksOfChangesAppliedWithoutThemArePassedAndCountedAsUnused() throws IOException {
+    Chunks store = new Chunks();
+    List<ChunkId> ids = chunks(store, 10, 1000);
+    ChunksAhead ahead = new ChunksAhead(store, ids);
+    assertThat(ahead.take(ids.get(0))).isNotNull();
+    assertThat(ahead.take(ids.get(7))).isNotNull(); // 1 to 6 were not needed
+    assertThat(ahead.take(ids.get(3))).as("passed: read by the caller").isNull();
+    assertThat(ahead.take(ids.get(8))).isNotNull();
+    assertThat(ahead.take(ids.get(9))).isNotNull();
+    ahead.close();
+    assertThat(ahead.unusedBytes())
+        .as("what was read for 1 to 6 and not taken")
+        .isEqualTo(store.readBytes() - 4 * 1000L);
+  }
+
+  @Test
+  void anIdNotPlannedIsLeftToTheCaller() throws IOException {
+    Chunks store = new Chunks();
+    List<ChunkId> ids = chunks(store, 3, 100);
+    ChunkId other = store.add(new byte[] {1, 2, 3});
+    try (ChunksAhead ahead = new ChunksAhead(store, ids)) {
+      assertThat(ahead.take(other)).isNull();
+      assertThat(ahead.take(ids.get(0))).isNotNull();
+    }
+  }
+
+  @Test
+  void holdsAtMostTheLimitOfChunksNotTaken() throws Exception {
+    Chunks store = new Chunks();
+    int size = 1024 * 1024;
+    int count = (int) (ChunksAhead.MAX_AHEAD_BYTES / size) * 3;
+    List<ChunkId> ids = chunks(store, count, size);
+    try (ChunksAhead ahead = new ChunksAhead(store, ids)) {
+      long limitChunks = ChunksAhead.MAX_AHEAD_BYTES / size;
+      awaitReads(store, (int) limitChunks);
+      Thread.sleep(200); // time to read past the limit, were it not kept
+      assertThat(store.readCount()).isEqualTo((int) limitChunks);
+      assertThat(ahead.take(ids.get(0))).isNotNull();
+      awaitReads(store, (int) limitChunks + 1);
+      Thread.sleep(200);
+      assertThat(store.readCount()).isEqualTo((int) limitChunks + 1);
+    }
+  }
+
+  @Test
+  void aFailedReadIsThrownByTheTakeOfThatChunkAndStopsReadingAhead() throws IOException {
+    Chunks store = new Chunks();
+    List<ChunkId> ids = chunks(store, 6, 100);
+    store.failing = ids.get(2);
+    try (ChunksAhead ahead = new ChunksAhead(store, ids)) {
+      assertThat(ahead.take(ids.get(0))).isNotNull();
+      assertThat(ahead.take(ids.get(1))).isNotNull();
+      assertThatThrownBy(() -> ahead.take(ids.get(2)))
+          .isInstanceOf(StoreException.NotFound.class)
+          .hasMessageContaining(ids.get(2).toString());
+      assertThat(ahead.take(ids.get(3))).as("not read ahead: the caller reads it").isNull();
+    }
+    assertThat(store.reads.keySet()).doesNotContain(ids.get(3), ids.get(4), ids.get(5));
+  }
+
+  @Test
+  void closeStopsAReadThatHangs() throws Exception {
+    Chunks store = new Chunks();
+    List<ChunkId> ids = chunks(store, 2, 100);
+    store.hang = new CountDownLatch(1);
+    ChunksAhead ahead = new ChunksAhead(store, ids);
+    assertThat(store.hanging.await(10, TimeUnit.SECONDS)).isTrue();
+    long start = System.nanoTime();
+    ahead.close();
+    assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start))
+        .as("close waits for the thread only until the interrupt ends the read")
+        .isLessThan(ChunksAhead.CLOSE_WAIT_MILLIS / 1000);
+    assertThat(store.interrupted).isTrue();
+  }
+
+  @Test
+  void aTakeInterruptedWhileWaitingKeepsTheInterrupt() throws Exception {
+    Chunks store = new Chunks();
+    List<ChunkId> ids = chunks(store, 2, 100);
+    store.hang = new CountDownLatch(1);
+    try (ChunksAhead ahead = new ChunksAhead(store, ids)) {
+      Thread.currentThread().interrupt();
+      assertThatThrownBy(() -> ahead.take(ids.get(0))).isInstanceOf(InterruptedIOException.class);
+      assertThat(Thread.interrupted()).isTrue();
+    }
+  }
+
+  private static void awaitReads(Chunks store, int reads) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (store.readCount() < reads && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(store.readCount()).isGreaterThanOrEqualTo(reads);
+  }
+
+  /** Chunks in memory that counts reads; one id may fail, and reads may hang until interrupted. */
+  private static final class Chunks implements LogStore {
+    final Map<ChunkId, byte[]> data = new HashMap<>();
+    final Map<ChunkId, AtomicInteger> reads = new ConcurrentHashMap<>();
+    final CountDownLatch hanging = new CountDownLatch(1);
+    volatile @Nullable ChunkId failing;
+    volatile @Nullable CountDownLatch hang;
+    volatile boolean interrupted;
+    private long readBytes;
+
+    ChunkId add(byte[] bytes) {
+      ChunkId id = ChunkId.sha256(bytes);
+      data.put(id, bytes);
+      return id;
+    }
+
+    int readCount() {
+      return reads.values().stream().mapToInt(AtomicInteger::get).sum();
+    }
+
+    synchronized long readBytes() {
+      return readBytes;
+    }
+
+    @Override
+    public byte[] readChunk(ChunkId id) throws IOException {
+      CountDownLatch h = hang;
+      if (h != null) {
+        hanging.countDown();
+        try {
+          h.await();
+        } catch (InterruptedException e) {
+          interrupted = true;
+          throw new InterruptedIOException("interrupted");
+        }
+      }
+      if (id.equals(Objects.requireNonNullElse(failing, NO_ID))) {
+        throw new StoreException.NotFound("the store does not hold chunk " + id);
+      }
+      reads.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+      byte[] bytes = Objects.requireNonNull(data.get(id));
+      synchronized (this) {
+        readBytes += bytes.length;
+      }
+      return bytes;
+    }
+
+    @Override
+    public long head(String collection) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public AppendResult append(String collection, long expectedHead, byte[] encodedLog) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public List<LogEntry> list(String collection, long after, int max) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public byte[] read(String collection, long sequence) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Set<ChunkId> missingChunks(Collection<ChunkId> ids) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void putPack(List<StoredChunk> chunks) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void close() {}
+  }
+}
