@@ -26,6 +26,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -343,7 +344,11 @@ public final class HttpLogStore implements LogStore {
     if (unique.isEmpty()) {
       return;
     }
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    long raw = 0;
+    for (byte[] data : unique.values()) {
+      raw += data.length;
+    }
+    PackBytes bytes = new PackBytes(PackWriter.maxBytes(unique.size(), raw));
     PackWriter writer = new PackWriter(bytes);
     for (Map.Entry<ChunkId, byte[]> chunk : unique.entrySet()) {
       try {
@@ -354,7 +359,7 @@ public final class HttpLogStore implements LogStore {
       }
     }
     writer.finish();
-    uploads.upload(bytes.toByteArray(), unique.keySet(), this::missingChunks);
+    uploads.upload(bytes.pack(), unique.keySet(), this::missingChunks);
   }
 
   @Override
@@ -374,6 +379,20 @@ public final class HttpLogStore implements LogStore {
   @Override
   public String toString() {
     return "HttpLogStore[user=" + user + ", storage=" + Urls.origin(storage) + "]";
+  }
+
+  /**
+   * A pack's bytes in one array of the most it can take, not grown by copies: a pack of content
+   * that does not compress fills it exactly, and is handed on without a copy.
+   */
+  private static final class PackBytes extends ByteArrayOutputStream {
+    PackBytes(long capacity) {
+      super((int) Math.min(capacity, Integer.MAX_VALUE - 8));
+    }
+
+    byte[] pack() {
+      return count == buf.length ? buf : Arrays.copyOf(buf, count);
+    }
   }
 
   private URI collectionUri(String collection, String rest) {

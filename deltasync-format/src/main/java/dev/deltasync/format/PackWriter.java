@@ -92,6 +92,17 @@ public final class PackWriter {
     return Arrays.copyOf(out, size);
   }
 
+  /**
+   * The most bytes a pack of {@code chunks} chunks of {@code rawBytes} bytes in all can take: a
+   * chunk is stored compressed only when that is smaller.
+   */
+  public static long maxBytes(int chunks, long rawBytes) {
+    return PackLayout.HEADER_BYTES
+        + rawBytes
+        + (long) chunks * PackLayout.ENTRY_BYTES
+        + PackLayout.TRAILER_BYTES;
+  }
+
   /** The number of chunks added. */
   public int count() {
     return entries.size();

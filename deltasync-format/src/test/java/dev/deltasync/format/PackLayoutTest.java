@@ -88,6 +88,23 @@ class PackLayoutTest {
   }
 
   @Test
+  void aPackTakesAtMostItsMaxBytesAndIncompressibleContentExactlyThat() throws Exception {
+    Random random = new Random(11);
+    List<byte[]> noise = new ArrayList<>();
+    for (int size : new int[] {1, 5_000, 70_000, 300_000}) {
+      byte[] chunk = new byte[size];
+      random.nextBytes(chunk);
+      noise.add(chunk);
+    }
+    long raw = noise.stream().mapToLong(c -> c.length).sum();
+    assertThat(pack(noise)).hasSize((int) PackWriter.maxBytes(4, raw));
+    byte[] text = "the same line again and again\n".repeat(3_000).getBytes(StandardCharsets.UTF_8);
+    List<byte[]> mixed = List.of(noise.get(2), text);
+    assertThat(pack(mixed).length)
+        .isLessThan((int) PackWriter.maxBytes(2, noise.get(2).length + (long) text.length));
+  }
+
+  @Test
   void emptyPackHasAnIndexOfNoEntries() throws Exception {
     byte[] pack = pack(List.of());
     assertThat(pack).hasSize(PackLayout.HEADER_BYTES + PackLayout.TRAILER_BYTES);
