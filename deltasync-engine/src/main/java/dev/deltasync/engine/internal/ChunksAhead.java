@@ -5,6 +5,7 @@ import dev.deltasync.engine.store.LogStore;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,18 +14,18 @@ import org.jspecify.annotations.Nullable;
 /**
  * Reads the chunks a log's changes will ask for, in the order they will ask, on a thread of its own
  * while the sync's thread writes the ones before: downloading, decompressing and checking a chunk
- * then overlaps writing the files. At most {@link #MAX_AHEAD_BYTES} are held that were not taken
- * yet.
+ * then overlaps writing the files. At most {@link #MAX_AHEAD_BYTES} that were not taken yet are
+ * held, plus the chunk being read.
  *
- * <p>The plan is a hint. {@link #take} hands out a chunk read ahead when the id is the next one
- * planned (chunks planned before it that were not asked for are dropped: their change was applied
- * without them); it returns null for an id not planned, or not read because reading ahead stopped,
- * and the caller reads it from the store itself. A read ahead that failed stops reading ahead, and
- * its failure is thrown by the {@code take} of that chunk: a server that is down is not waited for
- * twice.
+ * <p>The plan is a hint, one list of chunks per change. The sync's thread says which change it
+ * applies ({@link #at}); what was read for the changes before is dropped (they were applied without
+ * it). {@link #take} hands out a chunk planned for that change; it returns null for an id not
+ * planned there, or not read because reading ahead stopped, and the caller reads it from the store
+ * itself. A read ahead that failed stops reading ahead, and its failure is thrown by the {@code
+ * take} of that chunk: a server that is down is not waited for twice.
  *
- * <p>{@link #take} and {@link #close} are for the sync's thread only; the store is thread-safe
- * ({@link LogStore}).
+ * <p>{@link #at}, {@link #take} and {@link #close} are for the sync's thread only; the store is
+ * thread-safe ({@link LogStore}).
  */
 final class ChunksAhead implements AutoCloseable {
   static final long MAX_AHEAD_BYTES = 32L * 1024 * 1024;
@@ -34,10 +35,16 @@ final class ChunksAhead implements AutoCloseable {
   private final LogStore store;
   private final List<ChunkId> plan;
 
-  /** Where each id comes in the plan, at or after {@link #taken}: the sync's thread's only. */
+  /** Where each change's chunks begin in {@link #plan}; one more for where the last one ends. */
+  private final int[] firstPlace;
+
+  /** Where each id comes in the plan, from {@link #taken} on: the sync's thread's only. */
   private final Map<ChunkId, ArrayDeque<Integer>> places = new HashMap<>();
 
   private final Thread thread;
+
+  /** The end of the places of the change being applied: the sync's thread's only. */
+  private int rangeEnd;
 
   // Shared with the reading thread; guarded by this.
   private final Map<Integer, byte[]> ready = new HashMap<>();
@@ -47,14 +54,22 @@ final class ChunksAhead implements AutoCloseable {
   private long heldBytes;
   private long readBytes;
   private long takenBytes;
-  private boolean stopped;
+  private boolean stopped; // by close
+  private boolean finished; // the reading thread ended, however
 
-  /** Starts reading {@code plan} ahead. */
-  ChunksAhead(LogStore store, List<ChunkId> plan) {
+  /** Starts reading {@code perChange}, the chunks each change of a log will ask for, ahead. */
+  ChunksAhead(LogStore store, List<List<ChunkId>> perChange) {
     this.store = store;
-    this.plan = List.copyOf(plan);
-    for (int i = 0; i < this.plan.size(); i++) {
-      places.computeIfAbsent(this.plan.get(i), id -> new ArrayDeque<>()).addLast(i);
+    List<ChunkId> all = new ArrayList<>();
+    firstPlace = new int[perChange.size() + 1];
+    for (int i = 0; i < perChange.size(); i++) {
+      firstPlace[i] = all.size();
+      all.addAll(perChange.get(i));
+    }
+    firstPlace[perChange.size()] = all.size();
+    plan = List.copyOf(all);
+    for (int i = 0; i < plan.size(); i++) {
+      places.computeIfAbsent(plan.get(i), id -> new ArrayDeque<>()).addLast(i);
     }
     thread = new Thread(this::readAll, THREAD_NAME);
     thread.setDaemon(true);
@@ -62,8 +77,21 @@ final class ChunksAhead implements AutoCloseable {
   }
 
   /**
-   * The chunk read ahead for {@code id}, waiting for it when it is on its way; null when it is not
-   * in the plan (from here on) or was not read: the caller reads it itself.
+   * The sync's thread applies change {@code change} (an index into the plan's changes) next: what
+   * was read for the ones before it is dropped.
+   */
+  void at(int change) {
+    int first = firstPlace[Math.min(change, firstPlace.length - 1)];
+    rangeEnd = firstPlace[Math.min(change + 1, firstPlace.length - 1)];
+    synchronized (this) {
+      passUpTo(first);
+      notifyAll();
+    }
+  }
+
+  /**
+   * The chunk read ahead for {@code id} for the change being applied, waiting for it when it is on
+   * its way; null when it is not planned there or was not read: the caller reads it itself.
    *
    * @throws IOException what reading this chunk ahead failed with
    * @throws InterruptedIOException when this thread is interrupted while it waits
@@ -79,15 +107,15 @@ final class ChunksAhead implements AutoCloseable {
         at.pollFirst();
       }
     }
-    if (place == null) {
-      return null;
+    if (place == null || place >= rangeEnd) {
+      return null; // planned for a later change, or not at all
     }
     at.pollFirst();
     synchronized (this) {
       passUpTo(place);
       notifyAll();
       try {
-        while (!ready.containsKey(place) && !stopped && failedAt < 0) {
+        while (!ready.containsKey(place) && !stopped && !finished && failedAt < 0) {
           wait();
         }
       } catch (InterruptedException e) {
@@ -111,13 +139,17 @@ final class ChunksAhead implements AutoCloseable {
 
   /**
    * Bytes read from the store that were not taken: what reading ahead downloaded in vain. Exact
-   * after {@link #close}.
+   * after {@link #close}, unless the read in flight then outlasted the wait.
    */
   synchronized long unusedBytes() {
     return readBytes - takenBytes;
   }
 
-  /** Stops reading ahead, drops what was not taken, and waits (up to 10 s) for the thread. */
+  /**
+   * Stops reading ahead and drops what was not taken; waits (up to 10 s) for the read in flight, if
+   * any, to end. It is not interrupted: a read stopped half-way could leave the store's reader
+   * without its place in a pack.
+   */
   @Override
   public void close() {
     synchronized (this) {
@@ -126,7 +158,6 @@ final class ChunksAhead implements AutoCloseable {
       heldBytes = 0;
       notifyAll();
     }
-    thread.interrupt();
     try {
       thread.join(CLOSE_WAIT_MILLIS);
     } catch (InterruptedException e) {
@@ -147,48 +178,48 @@ final class ChunksAhead implements AutoCloseable {
 
   /** On the reading thread: the plan in order, skipping what was passed, within the byte limit. */
   private void readAll() {
-    for (int i = 0; i < plan.size(); i++) {
-      synchronized (this) {
-        try {
-          while (!stopped && i >= taken && heldBytes >= MAX_AHEAD_BYTES) {
-            wait();
-          }
-        } catch (InterruptedException e) {
-          return; // closed
-        }
-        if (stopped) {
-          return;
-        }
-        if (i < taken) {
-          continue;
-        }
-      }
-      byte[] data;
-      try {
-        data = store.readChunk(plan.get(i));
-      } catch (IOException e) {
+    try {
+      for (int i = 0; i < plan.size(); i++) {
         synchronized (this) {
-          if (!stopped) {
+          try {
+            while (!stopped && i >= taken && heldBytes >= MAX_AHEAD_BYTES) {
+              wait();
+            }
+          } catch (InterruptedException e) {
+            return;
+          }
+          if (stopped) {
+            return;
+          }
+          if (i < taken) {
+            continue;
+          }
+        }
+        byte[] data;
+        try {
+          data = store.readChunk(plan.get(i));
+        } catch (IOException e) {
+          synchronized (this) {
             failure = e;
             failedAt = i;
           }
-          notifyAll();
+          return;
+        } catch (RuntimeException e) {
+          return; // not thrown from here: the sync's thread meets it reading the chunk itself
         }
-        return;
-      } catch (RuntimeException e) {
-        // Not thrown from here: the sync's thread reads the chunk itself and meets it there.
         synchronized (this) {
-          stopped = true;
+          readBytes += data.length;
+          if (!stopped && i >= taken) {
+            ready.put(i, data);
+            heldBytes += data.length;
+          }
           notifyAll();
         }
-        return;
       }
+    } finally {
+      // However it ended (an Error included), a take waiting for a chunk stops waiting.
       synchronized (this) {
-        readBytes += data.length;
-        if (!stopped && i >= taken) {
-          ready.put(i, data);
-          heldBytes += data.length;
-        }
+        finished = true;
         notifyAll();
       }
     }

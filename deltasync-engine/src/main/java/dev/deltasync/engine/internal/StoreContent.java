@@ -34,20 +34,32 @@ final class StoreContent implements ContentReader {
   }
 
   /**
-   * Reads {@code plan}'s chunks ahead until the returned handle is closed, which counts what was
-   * read and not used in {@link #bytesDown}. An empty plan reads nothing.
+   * Reads the chunks each of a log's changes will ask for ahead ({@code perChange}, in the order of
+   * the changes) until the returned handle is closed; {@link #applying} says which change is
+   * applied. What was read and not used counts in {@link #bytesDown} and the download's progress
+   * when the handle is closed. A plan without chunks reads nothing.
    */
-  ReadingAhead readAhead(List<ChunkId> plan) {
-    if (plan.isEmpty()) {
+  ReadingAhead readAhead(List<List<ChunkId>> perChange) {
+    if (perChange.stream().allMatch(List::isEmpty)) {
       return () -> {};
     }
-    ChunksAhead reading = new ChunksAhead(store, plan);
+    ChunksAhead reading = new ChunksAhead(store, perChange);
     ahead = reading;
     return () -> {
       ahead = null;
       reading.close();
-      bytesDown += reading.unusedBytes();
+      long unused = reading.unusedBytes();
+      bytesDown += unused;
+      progress.advance(SyncProgress.Phase.DOWNLOAD, 0, unused);
     };
+  }
+
+  /** The change at {@code index} of the plan read ahead, if any, is applied next. */
+  void applying(int index) {
+    ChunksAhead reading = ahead;
+    if (reading != null) {
+      reading.at(index);
+    }
   }
 
   /** Reading ahead, stopped by {@link #close}. */

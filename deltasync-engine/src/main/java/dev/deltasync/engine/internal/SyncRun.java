@@ -359,8 +359,9 @@ public final class SyncRun {
           options
               .snapshot()
               .inTransaction(() -> {
-                for (Change change : changes) {
-                  reconcile(working, change, own, log.header(), entry.sequence());
+                for (int i = 0; i < changes.size(); i++) {
+                  content.applying(i);
+                  reconcile(working, changes.get(i), own, log.header(), entry.sequence());
                   options.progress().advance(Phase.APPLY, 1, 0);
                 }
                 options.source().checkpoint(); // what is recorded as written must be there
@@ -372,32 +373,40 @@ public final class SyncRun {
   }
 
   /**
-   * The chunks, in order, of the files {@code changes} add at paths that are free here: neither
-   * this device's last state nor its local changes hold anything there. Their content will be
-   * downloaded, so it is read ahead ({@link ChunksAhead}). Files that may be here already (the same
-   * data copied to both devices before their first sync) are left out: their content is read only
-   * when it is needed.
+   * For each of {@code changes}, the chunks it will download, in order, when it adds a file at a
+   * path that is free here (neither this device's last state nor its local changes hold anything
+   * there) and not ignored; none for the others. Those chunks are read ahead ({@link ChunksAhead}).
+   * Files that may be here already (the same data copied to both devices before their first sync)
+   * are left out: their content is read only when it is needed. So is everything while recovering
+   * from a sync that stopped half-way, whose files may be here.
    */
-  private List<ChunkId> contentOfNewFiles(List<Change> changes, WorkingState working)
+  private List<List<ChunkId>> contentOfNewFiles(List<Change> changes, WorkingState working)
       throws IOException {
-    List<ChunkId> plan = new ArrayList<>();
+    List<List<ChunkId>> plan = new ArrayList<>(changes.size());
     for (Change change : changes) {
-      if (change.getType() != ChangeType.CHANGE_ADD
-          || !change.hasItem()
-          || !change.getItem().hasFile()
-          || change.getItem().getFile().getChunksCount() == 0
-          || change.getItem().getPath().isEmpty()) {
-        continue;
-      }
-      String key = options.source().pathKey(change.getItem().getPath());
-      if (working.byPathKey(key) != null || local.atPathKey(key) != null) {
-        continue;
-      }
-      for (ChunkRef ref : change.getItem().getFile().getChunksList()) {
-        plan.add(ChunkId.of(ref.getId()));
-      }
+      plan.add(recovering ? List.of() : contentOfNewFile(change, working));
     }
     return plan;
+  }
+
+  private List<ChunkId> contentOfNewFile(Change change, WorkingState working) throws IOException {
+    if (change.getType() != ChangeType.CHANGE_ADD
+        || !change.hasItem()
+        || !change.getItem().hasFile()
+        || change.getItem().getFile().getChunksCount() == 0
+        || change.getItem().getPath().isEmpty()
+        || ignored(change.getItem())) {
+      return List.of();
+    }
+    String key = options.source().pathKey(change.getItem().getPath());
+    if (working.byPathKey(key) != null || local.atPathKey(key) != null) {
+      return List.of();
+    }
+    List<ChunkId> ids = new ArrayList<>(change.getItem().getFile().getChunksCount());
+    for (ChunkRef ref : change.getItem().getFile().getChunksList()) {
+      ids.add(ChunkId.of(ref.getId()));
+    }
+    return ids;
   }
 
   /**
