@@ -46,6 +46,11 @@ final class LocalChanges {
             orderPath(pending).getBytes(StandardCharsets.UTF_16BE));
   }
 
+  /** False when no pending change is a delete (then none has to be looked for). */
+  boolean mayHoldDeletes() {
+    return table().mayHoldDeletes();
+  }
+
   void remove(String id) throws IOException {
     table().remove(id);
   }

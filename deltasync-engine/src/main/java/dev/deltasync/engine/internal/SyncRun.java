@@ -805,6 +805,9 @@ public final class SyncRun {
    * the directory holds the item, and the directory would stop being an item everywhere.
    */
   private void keepDirectoriesAbove(WorkingState working, Item written) throws IOException {
+    if (!local.mayHoldDeletes()) {
+      return; // no directory is pending delete (a first sync, and most others)
+    }
     String path = written.getPath();
     for (int slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/', slash - 1)) {
       SnapshotEntry directory =

@@ -39,6 +39,7 @@ public final class PendingTable {
 
   private final KeyFilter itemIds = new KeyFilter();
   private final KeyFilter pathKeys = new KeyFilter();
+  private boolean deletesPut;
 
   PendingTable(Sql sql) {
     this.sql = sql;
@@ -76,6 +77,7 @@ public final class PendingTable {
       throws IOException {
     remove(itemId);
     itemIds.add(itemId);
+    deletesPut |= after == null;
     try {
       PreparedStatement insert = sql.prepare(INSERT);
       insert.setString(1, itemId);
@@ -97,6 +99,14 @@ public final class PendingTable {
     } catch (SQLException e) {
       throw sql.failure("keep the local change of item " + itemId, e);
     }
+  }
+
+  /**
+   * Whether a delete was ever put in this table (which starts empty): when not, it holds none, and
+   * a search for one can be skipped.
+   */
+  public boolean mayHoldDeletes() {
+    return deletesPut;
   }
 
   /** Drops the change of this item, and its hold on a path key. */

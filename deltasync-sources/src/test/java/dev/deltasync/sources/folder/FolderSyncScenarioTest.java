@@ -201,6 +201,29 @@ class FolderSyncScenarioTest {
   }
 
   @Test
+  void aFileArrivingInADirectoryDeletedHereBringsTheDirectoryBack() throws IOException {
+    a.write("reports/old.txt", "old");
+    a.sync();
+    b.sync();
+    Files.delete(b.folder.resolve("reports/old.txt")); // the directory deleted here...
+    Files.delete(b.folder.resolve("reports"));
+    a.write("reports/new.txt", "new"); // ...while a file was added to it there
+    a.sync();
+    b.sync();
+    a.sync();
+    assertThat(b.read("reports/new.txt")).isEqualTo("new");
+    assertThat(a.read("reports/new.txt")).isEqualTo("new");
+    assertThat(a.exists("reports/old.txt")).isFalse();
+    assertThat(a.tree()).isEqualTo(b.tree());
+    a.write("reports/later.txt", "later");
+    a.sync();
+    b.sync();
+    assertThat(b.read("reports/later.txt"))
+        .as("the directory is still an item on both devices")
+        .isEqualTo("later");
+  }
+
+  @Test
   void bothCreatingTheSameNameKeepsBothFiles() throws IOException {
     a.write("new.txt", "from laptop");
     b.write("new.txt", "from desktop");
