@@ -24,23 +24,27 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Collects content offered during a scan and sends the store what it lacks, in packs of about
- * {@link #PACK_BYTES}. A full pack is sent by a thread of its own while the scan goes on, with at
- * most {@link #IN_FLIGHT} packs on their way: memory holds the pack being filled and those. Packs
- * are sent one after the other, in order, so a chunk offered again in a later pack is found in the
- * store by {@link LogStore#missingChunks} and not sent twice.
+ * {@link #PACK_BYTES}. A full pack is sent by a thread of its own while the scan goes on, on {@link
+ * #SENDERS} threads (connections) at once, so that the store's work on one pack (checking, writing,
+ * fsync) overlaps the transfer of the next; at most {@link #IN_FLIGHT} packs are on their way:
+ * memory holds the pack being filled and those. A chunk offered again while a pack that holds it is
+ * on its way is not added again; one offered after that pack was stored is found in the store by
+ * {@link LogStore#missingChunks}: a chunk is sent once.
  *
- * <p>Called from the sync's thread only; the store is used by the sending thread only between
- * {@link #offer} and the end of {@link #flush}, when the sync's thread does not use it. A failed
- * send is thrown by the next {@code offer} or by {@code flush}.
+ * <p>Called from the sync's thread only; the store (thread-safe, {@link LogStore}) is used by the
+ * sending threads only between {@link #offer} and the end of {@link #flush}, when the sync's thread
+ * does not use it. A failed send is thrown by the next {@code offer} or by {@code flush}.
  */
 final class ContentUploader implements AutoCloseable {
   static final int PACK_BYTES = 4 * 1024 * 1024;
-  static final int IN_FLIGHT = 2;
+  static final int IN_FLIGHT = 3;
+  static final int SENDERS = 2;
   static final int CLOSE_WAIT_SECONDS = 10;
 
   private final LogStore store;
   private final SyncProgress progress;
   private final Deque<Future<Long>> inFlight = new ArrayDeque<>();
+  private final Deque<Set<ChunkId>> inFlightIds = new ArrayDeque<>();
   private @Nullable ExecutorService sender;
   private Map<ChunkId, byte[]> pending = new LinkedHashMap<>();
   private int pendingBytes;
@@ -52,7 +56,7 @@ final class ContentUploader implements AutoCloseable {
   }
 
   void offer(ChunkId id, ByteBuffer data) throws IOException {
-    if (pending.containsKey(id)) {
+    if (pending.containsKey(id) || sending(id)) {
       return;
     }
     byte[] copy = new byte[data.remaining()];
@@ -111,6 +115,7 @@ final class ContentUploader implements AutoCloseable {
     pending = new LinkedHashMap<>();
     pendingBytes = 0;
     inFlight.addLast(sender().submit(() -> store(chunks)));
+    inFlightIds.addLast(chunks.keySet());
   }
 
   /** On the sending thread: stores the chunks the store lacks; returns their bytes. */
@@ -134,8 +139,19 @@ final class ContentUploader implements AutoCloseable {
     }
   }
 
+  /** Whether a pack on its way holds the chunk: offered again, it is not sent twice. */
+  private boolean sending(ChunkId id) {
+    for (Set<ChunkId> ids : inFlightIds) {
+      if (ids.contains(id)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private void awaitOldest() throws IOException {
     Future<Long> oldest = inFlight.removeFirst();
+    inFlightIds.removeFirst();
     long bytes;
     try {
       bytes = oldest.get();
@@ -165,11 +181,13 @@ final class ContentUploader implements AutoCloseable {
     ExecutorService s = sender;
     if (s == null) {
       s =
-          Executors.newSingleThreadExecutor(task -> {
-            Thread thread = new Thread(task, "deltasync-upload");
-            thread.setDaemon(true);
-            return thread;
-          });
+          Executors.newFixedThreadPool(
+              SENDERS,
+              task -> {
+                Thread thread = new Thread(task, "deltasync-upload");
+                thread.setDaemon(true);
+                return thread;
+              });
       sender = s;
     }
     return s;

@@ -1,0 +1,160 @@
+package dev.deltasync.engine.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.deltasync.engine.SyncProgress;
+import dev.deltasync.engine.store.AppendResult;
+import dev.deltasync.engine.store.ChunkId;
+import dev.deltasync.engine.store.LogEntry;
+import dev.deltasync.engine.store.LogStore;
+import dev.deltasync.engine.store.StoredChunk;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class ContentUploaderTest {
+  private static ChunkId offer(ContentUploader uploader, int seed, int size) throws IOException {
+    byte[] data = new byte[size];
+    for (int i = 0; i < 8; i++) {
+      data[i] = (byte) (seed >> (8 * (i % 4)));
+    }
+    ChunkId id = ChunkId.sha256(data);
+    uploader.offer(id, ByteBuffer.wrap(data));
+    return id;
+  }
+
+  /** Fills the pack being made past {@link ContentUploader#PACK_BYTES}, so that it is sent. */
+  private static void fillPack(ContentUploader uploader, int seed) throws IOException {
+    offer(uploader, seed, ContentUploader.PACK_BYTES);
+  }
+
+  @Test
+  void aChunkInAPackOnItsWayIsNotSentAgain() throws Exception {
+    Packs store = new Packs();
+    store.hold = new CountDownLatch(1);
+    try (ContentUploader uploader = new ContentUploader(store, SyncProgress.NONE)) {
+      ChunkId shared = offer(uploader, 1, 1000);
+      fillPack(uploader, 2); // pack 1, held by the store
+      assertThat(store.entered.await(10, TimeUnit.SECONDS)).isTrue();
+      offer(uploader, 1, 1000); // again, while pack 1 is on its way
+      fillPack(uploader, 3); // pack 2
+      store.hold.countDown();
+      uploader.flush();
+      assertThat(store.sent(shared)).isEqualTo(1);
+      assertThat(store.packs).hasSize(2);
+    }
+  }
+
+  @Test
+  void aChunkOfferedAfterItsPackWasStoredIsNotSentAgain() throws Exception {
+    Packs store = new Packs();
+    try (ContentUploader uploader = new ContentUploader(store, SyncProgress.NONE)) {
+      ChunkId shared = offer(uploader, 1, 1000);
+      uploader.flush();
+      offer(uploader, 1, 1000);
+      offer(uploader, 4, 1000);
+      uploader.flush();
+      assertThat(store.sent(shared)).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void twoPacksAreSentAtOnce() throws Exception {
+    Packs store = new Packs();
+    store.meet = new CountDownLatch(2);
+    try (ContentUploader uploader = new ContentUploader(store, SyncProgress.NONE)) {
+      fillPack(uploader, 1);
+      fillPack(uploader, 2);
+      uploader.flush();
+    }
+    assertThat(store.waitedAlone).isFalse();
+    assertThat(store.together.get()).as("packs inside putPack at the same time").isEqualTo(2);
+  }
+
+  /** A store of packs that records what each held; a put may wait for a latch. */
+  private static final class Packs implements LogStore {
+    final List<Set<ChunkId>> packs = new CopyOnWriteArrayList<>();
+    final Set<ChunkId> stored = ConcurrentHashMap.newKeySet();
+    final CountDownLatch entered = new CountDownLatch(1);
+    final AtomicInteger inside = new AtomicInteger();
+    final AtomicInteger together = new AtomicInteger();
+    volatile CountDownLatch hold = new CountDownLatch(0);
+    volatile CountDownLatch meet = new CountDownLatch(0);
+    volatile boolean waitedAlone;
+
+    int sent(ChunkId id) {
+      return (int) packs.stream().filter(p -> p.contains(id)).count();
+    }
+
+    @Override
+    public Set<ChunkId> missingChunks(Collection<ChunkId> ids) {
+      Set<ChunkId> missing = new HashSet<>(ids);
+      missing.removeAll(stored);
+      return missing;
+    }
+
+    @Override
+    public void putPack(List<StoredChunk> chunks) throws IOException {
+      together.accumulateAndGet(inside.incrementAndGet(), Math::max);
+      try {
+        entered.countDown();
+        meet.countDown();
+        // Two senders meet here; one sender alone waits out the timeout and goes on.
+        if (!meet.await(2, TimeUnit.SECONDS)) {
+          waitedAlone = true;
+        }
+        if (!hold.await(10, TimeUnit.SECONDS)) {
+          throw new IOException("held for too long");
+        }
+      } catch (InterruptedException e) {
+        throw new InterruptedIOException("interrupted");
+      } finally {
+        inside.decrementAndGet();
+      }
+      Set<ChunkId> ids = new HashSet<>();
+      for (StoredChunk chunk : chunks) {
+        ids.add(chunk.id());
+      }
+      packs.add(ids);
+      stored.addAll(ids);
+    }
+
+    @Override
+    public long head(String collection) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public AppendResult append(String collection, long expectedHead, byte[] encodedLog) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public List<LogEntry> list(String collection, long after, int max) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public byte[] read(String collection, long sequence) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public byte[] readChunk(ChunkId id) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void close() {}
+  }
+}
