@@ -761,11 +761,13 @@ public final class SyncRun {
       return;
     }
     boolean held = heldByAnother(working, target, id);
-    setState(working, id, target);
     if (held) {
+      setState(working, id, target);
       moveAside(working, target, header, base);
       return;
     }
+    // The source does not look at the working state: the item's state is set once, after the
+    // write (with the stat when it was written). A new file made seven statements, now two.
     ApplyResult result = options.source().put(base, target.item(), content);
     if (result instanceof ApplyResult.Applied done) {
       options.snapshot().applied().written(applying, id);
@@ -774,6 +776,7 @@ public final class SyncRun {
       applied++;
       return;
     }
+    setState(working, id, target);
     ApplyResult.LocalChanged changed = (ApplyResult.LocalChanged) result;
     boolean record = target.item().hasRecord(); // no path to move aside: a copy with its own UID
     switch (changed.reason()) {
