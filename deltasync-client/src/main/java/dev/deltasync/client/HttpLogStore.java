@@ -348,7 +348,16 @@ public final class HttpLogStore implements LogStore {
     for (byte[] data : unique.values()) {
       raw += data.length;
     }
-    PackBytes bytes = new PackBytes(PackWriter.maxBytes(unique.size(), raw));
+    long most = PackWriter.maxBytes(unique.size(), raw);
+    if (most > PackBytes.MAX) {
+      throw new StoreException.Rejected(
+          "a pack of up to "
+              + most
+              + " bytes is too large to upload in one piece; send at most "
+              + PackBytes.MAX
+              + " bytes per pack");
+    }
+    PackBytes bytes = new PackBytes(most);
     PackWriter writer = new PackWriter(bytes);
     for (Map.Entry<ChunkId, byte[]> chunk : unique.entrySet()) {
       try {
@@ -386,8 +395,10 @@ public final class HttpLogStore implements LogStore {
    * that does not compress fills it exactly, and is handed on without a copy.
    */
   private static final class PackBytes extends ByteArrayOutputStream {
+    static final int MAX = Integer.MAX_VALUE - 8;
+
     PackBytes(long capacity) {
-      super((int) Math.min(capacity, Integer.MAX_VALUE - 8));
+      super((int) capacity);
     }
 
     byte[] pack() {

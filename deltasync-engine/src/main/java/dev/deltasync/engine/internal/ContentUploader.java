@@ -24,16 +24,19 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Collects content offered during a scan and sends the store what it lacks, in packs of about
- * {@link #PACK_BYTES}. A full pack is sent by a thread of its own while the scan goes on, on {@link
- * #SENDERS} threads (connections) at once, so that the store's work on one pack (checking, writing,
- * fsync) overlaps the transfer of the next; at most {@link #IN_FLIGHT} packs are on their way:
- * memory holds the pack being filled and those. A chunk offered again while a pack that holds it is
- * on its way is not added again; one offered after that pack was stored is found in the store by
+ * {@link #PACK_BYTES}. A full pack is sent while the scan goes on, on {@link #SENDERS} threads
+ * (connections) at once, so that a server's work on one pack (checking, writing, fsync) overlaps
+ * the transfer of the next (a directory store writes one pack at a time under its lock; only the
+ * checks overlap there). At most {@link #IN_FLIGHT} packs are on their way: memory holds the pack
+ * being filled and those, each up to {@code PACK_BYTES} plus one chunk (~48 MiB at most), and the
+ * store's encoding of the packs being sent. A chunk offered again while a pack that holds it is on
+ * its way is not added again; one offered after that pack was stored is found in the store by
  * {@link LogStore#missingChunks}: a chunk is sent once.
  *
  * <p>Called from the sync's thread only; the store (thread-safe, {@link LogStore}) is used by the
  * sending threads only between {@link #offer} and the end of {@link #flush}, when the sync's thread
- * does not use it. A failed send is thrown by the next {@code offer} or by {@code flush}.
+ * does not use it. A failed send is thrown by a later {@code offer} (once the packs before it are
+ * done) or by {@code flush}.
  */
 final class ContentUploader implements AutoCloseable {
   static final int PACK_BYTES = 4 * 1024 * 1024;
@@ -49,6 +52,7 @@ final class ContentUploader implements AutoCloseable {
   private Map<ChunkId, byte[]> pending = new LinkedHashMap<>();
   private int pendingBytes;
   private long bytesUp;
+  private int senderThreads;
 
   ContentUploader(LogStore store, SyncProgress progress) {
     this.store = store;
@@ -84,8 +88,8 @@ final class ContentUploader implements AutoCloseable {
   }
 
   /**
-   * Stops sending: a pack on its way is abandoned (the store keeps no half pack), and this waits
-   * (up to {@link #CLOSE_WAIT_SECONDS} s) until the sending thread has let go of the store, which
+   * Stops sending: packs on their way are abandoned (the store keeps no half pack), and this waits
+   * (up to {@link #CLOSE_WAIT_SECONDS} s) until the sending threads have let go of the store, which
    * the caller closes next.
    */
   @Override
@@ -102,7 +106,7 @@ final class ContentUploader implements AutoCloseable {
   }
 
   /**
-   * Hands the pending chunks to the sending thread, after the oldest pack when too many are out.
+   * Hands the pending chunks to the sending threads, after the oldest pack when too many are out.
    */
   private void send() throws IOException {
     if (pending.isEmpty()) {
@@ -118,7 +122,7 @@ final class ContentUploader implements AutoCloseable {
     inFlightIds.addLast(chunks.keySet());
   }
 
-  /** On the sending thread: stores the chunks the store lacks; returns their bytes. */
+  /** On a sending thread: stores the chunks the store lacks; returns their bytes. */
   private long store(Map<ChunkId, byte[]> chunks) {
     try {
       Set<ChunkId> missing = store.missingChunks(chunks.keySet());
@@ -184,7 +188,7 @@ final class ContentUploader implements AutoCloseable {
           Executors.newFixedThreadPool(
               SENDERS,
               task -> {
-                Thread thread = new Thread(task, "deltasync-upload");
+                Thread thread = new Thread(task, "deltasync-upload-" + (++senderThreads));
                 thread.setDaemon(true);
                 return thread;
               });

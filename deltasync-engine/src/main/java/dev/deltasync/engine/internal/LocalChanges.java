@@ -46,7 +46,10 @@ final class LocalChanges {
             orderPath(pending).getBytes(StandardCharsets.UTF_16BE));
   }
 
-  /** False when no pending change is a delete (then none has to be looked for). */
+  /**
+   * False when no delete was ever put among the pending changes of this sync, so none has to be
+   * looked for; true does not say one is pending.
+   */
   boolean mayHoldDeletes() {
     return table().mayHoldDeletes();
   }

@@ -109,8 +109,9 @@ class ContentUploaderTest {
       try {
         entered.countDown();
         meet.countDown();
-        // Two senders meet here; one sender alone waits out the timeout and goes on.
-        if (!meet.await(2, TimeUnit.SECONDS)) {
+        // Two senders meet here; one sender alone waits out the timeout and goes on. Generous: a
+        // loaded machine may take long to fill the second pack.
+        if (!meet.await(30, TimeUnit.SECONDS)) {
           waitedAlone = true;
         }
         if (!hold.await(10, TimeUnit.SECONDS)) {
