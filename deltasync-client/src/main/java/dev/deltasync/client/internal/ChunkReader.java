@@ -34,7 +34,8 @@ import org.jspecify.annotations.Nullable;
  * also fetches that pack's index (from its end: usually one request, plus 16 bytes of header),
  * which locates every other chunk of the pack without asking again; and reads that walk a pack in
  * order fetch a growing window ahead (up to {@link #MAX_WINDOW_BYTES}), so a run of small chunks
- * costs a few requests, not one each.
+ * costs a few requests, not one each. Reads that go on from the end of one pack to the start of
+ * another keep the window's size.
  *
  * <p>While reads walk a pack in order, the window after the current one is fetched in the
  * background (on one daemon thread, {@code deltasync-chunk-prefetch}), so the caller's work on the
@@ -264,6 +265,13 @@ public final class ChunkReader implements AutoCloseable {
     long offset = entry.offset();
     int length = entry.storedLength();
     boolean sequential = pack.equals(lastPack) && offset == lastEnd;
+    // The first chunk of a pack right after the last chunk of another: reads that stream through
+    // packs (a first sync) keep their window's size instead of starting small in every pack.
+    boolean nextPack =
+        !pack.equals(lastPack)
+            && offset == PackLayout.HEADER_BYTES
+            && lastEnd > 0
+            && lastEnd == indexed.getOrDefault(lastPack, -1L);
     lastPack = pack;
     lastEnd = offset + length;
     Prefetch ahead = prefetch;
@@ -288,10 +296,10 @@ public final class ChunkReader implements AutoCloseable {
       }
     }
     if (next == null) {
-      next = fetch(pack, offset, length, sequential);
+      next = fetch(pack, offset, length, sequential || nextPack);
     }
     window = next;
-    if (sequential) {
+    if (sequential || nextPack) {
       prefetchAfter(next);
     }
     if (offset >= next.start()) {

@@ -66,6 +66,36 @@ class ChunkReaderReadAheadTest {
   }
 
   @Test
+  void readingOnIntoAnotherPackKeepsTheWindowsSize() throws IOException {
+    Pack pack = Pack.random(PACK, 5, 12 * 1024 * 1024);
+    Pack next = Pack.random(OTHER_PACK, 6, 12 * 1024 * 1024);
+    try (PackServer server = new PackServer(pack, next);
+        Transport transport = transport(server)) {
+      ChunkReader reader = reader(transport, server);
+      for (int i = 0; i < pack.size(); i++) {
+        assertThat(reader.read(pack.id(i))).isEqualTo(pack.data(i));
+      }
+      int before = server.ranges.size();
+      for (int i = 0; i < next.size(); i++) {
+        assertThat(reader.read(next.id(i))).isEqualTo(next.data(i));
+      }
+      reader.close();
+      List<String> nextRanges = server.ranges.subList(before, server.ranges.size());
+      // the index (tail and header), then windows of the full size from the first chunk on
+      assertThat(nextRanges.get(0)).isEqualTo(next.tailRange());
+      assertThat(nextRanges.get(1)).isEqualTo("0-15");
+      long start = PackLayout.HEADER_BYTES;
+      List<String> windows = new ArrayList<>();
+      while (start < next.dataEnd()) {
+        long end = Math.min(next.dataEnd(), start + ChunkReader.MAX_WINDOW_BYTES);
+        windows.add(start + "-" + (end - 1));
+        start = end;
+      }
+      assertThat(nextRanges.subList(2, nextRanges.size())).containsExactlyElementsOf(windows);
+    }
+  }
+
+  @Test
   void aJumpWhileTheNextWindowIsOnItsWayReadsTheRightChunk() throws Exception {
     Pack pack = Pack.random(PACK, 2, 6 * 1024 * 1024);
     long ahead = firstWindowAhead(pack);
