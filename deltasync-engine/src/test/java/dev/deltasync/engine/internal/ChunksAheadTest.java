@@ -3,21 +3,15 @@ package dev.deltasync.engine.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.deltasync.engine.store.AppendResult;
 import dev.deltasync.engine.store.ChunkId;
-import dev.deltasync.engine.store.LogEntry;
-import dev.deltasync.engine.store.LogStore;
 import dev.deltasync.engine.store.StoreException;
-import dev.deltasync.engine.store.StoredChunk;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -229,7 +223,7 @@ class ChunksAheadTest {
   }
 
   /** Chunks in memory that counts reads; one id may fail, and reads may hang until interrupted. */
-  private static final class Chunks implements LogStore {
+  private static final class Chunks extends UnsupportedLogStore {
     final Map<ChunkId, byte[]> data = new HashMap<>();
     final Map<ChunkId, AtomicInteger> reads = new ConcurrentHashMap<>();
     final CountDownLatch hanging = new CountDownLatch(1);
@@ -278,38 +272,5 @@ class ChunksAheadTest {
       }
       return bytes;
     }
-
-    @Override
-    public long head(String collection) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public AppendResult append(String collection, long expectedHead, byte[] encodedLog) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public List<LogEntry> list(String collection, long after, int max) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public byte[] read(String collection, long sequence) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Set<ChunkId> missingChunks(Collection<ChunkId> ids) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void putPack(List<StoredChunk> chunks) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void close() {}
   }
 }

@@ -3,10 +3,7 @@ package dev.deltasync.engine.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.deltasync.engine.SyncProgress;
-import dev.deltasync.engine.store.AppendResult;
 import dev.deltasync.engine.store.ChunkId;
-import dev.deltasync.engine.store.LogEntry;
-import dev.deltasync.engine.store.LogStore;
 import dev.deltasync.engine.store.StoredChunk;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -82,7 +79,7 @@ class ContentUploaderTest {
   }
 
   /** A store of packs that records what each held; a put may wait for a latch. */
-  private static final class Packs implements LogStore {
+  private static final class Packs extends UnsupportedLogStore {
     final List<Set<ChunkId>> packs = new CopyOnWriteArrayList<>();
     final Set<ChunkId> stored = ConcurrentHashMap.newKeySet();
     final CountDownLatch entered = new CountDownLatch(1);
@@ -129,33 +126,5 @@ class ContentUploaderTest {
       packs.add(ids);
       stored.addAll(ids);
     }
-
-    @Override
-    public long head(String collection) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public AppendResult append(String collection, long expectedHead, byte[] encodedLog) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public List<LogEntry> list(String collection, long after, int max) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public byte[] read(String collection, long sequence) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public byte[] readChunk(ChunkId id) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void close() {}
   }
 }
