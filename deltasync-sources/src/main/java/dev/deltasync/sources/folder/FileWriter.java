@@ -43,6 +43,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -80,6 +81,11 @@ final class FileWriter {
   private final FileReader reader;
   private final PathKeys keys;
   private final NonEmptyDirectories nonEmpty;
+  private final Function<Path, FileSystemSync> fileSystems;
+
+  /** The folder's file system, opened before the first new file is written; null till then. */
+  private volatile @Nullable FileSystemSync fileSystem;
+
   private final Map<String, Held> held = new LinkedHashMap<>(); // by path key
   private long heldBytes;
   private volatile @Nullable ExecutorService fsyncs;
@@ -94,10 +100,21 @@ final class FileWriter {
   private boolean writing;
 
   FileWriter(Path root, FileReader reader, PathKeys keys, NonEmptyDirectories nonEmpty) {
+    this(root, reader, keys, nonEmpty, FileSystemSync::of);
+  }
+
+  /** {@code fileSystems} opens the sync of the folder's file system (for tests). */
+  FileWriter(
+      Path root,
+      FileReader reader,
+      PathKeys keys,
+      NonEmptyDirectories nonEmpty,
+      Function<Path, FileSystemSync> fileSystems) {
     this.root = root;
     this.reader = reader;
     this.keys = keys;
     this.nonEmpty = nonEmpty;
+    this.fileSystems = fileSystems;
   }
 
   ApplyResult put(@Nullable SnapshotEntry expected, Item target, ContentReader content)
@@ -262,14 +279,17 @@ final class FileWriter {
   /**
    * Writes a new file to a temp file beside its place and holds it back: a full batch is published
    * in the background ({@link #publishInBackground}), the rest by {@link #publishHeld}, which waits
-   * for both. Publishing fsyncs the held files together, on several threads, makes each visible
-   * where nothing is in the way, and fsyncs each of their directories once. A crash before that
-   * leaves only temp files, which the next scan removes ({@link ReservedNames#WRITING} says a sync
-   * was stopped while it wrote): the place is as it was. The stat returned is the file's: its inode
-   * and mtime stay when it is published.
+   * for both. Publishing makes the held files durable together, makes each visible where nothing is
+   * in the way, and makes their directories durable ({@link #publish}). A crash before that leaves
+   * only temp files, which the next scan removes ({@link ReservedNames#WRITING} says a sync was
+   * stopped while it wrote): the place is as it was. The stat returned is the file's: its inode and
+   * mtime stay when it is published.
    */
   private ApplyResult hold(String key, Path temp, Path dest, Item target, ContentReader content)
       throws IOException {
+    if (fileSystem == null) {
+      fileSystem = fileSystems.apply(root); // before the write: it reports errors from then on
+    }
     FileStat written;
     try {
       written = writeTemp(temp, dest, target.getFile(), content, false, true);
@@ -363,20 +383,32 @@ final class FileWriter {
     }
   }
 
+  /**
+   * Publishes {@code files}: one sync of the file system where it can ({@link FileSystemSync}),
+   * else an fsync of each file on several threads (the file system commits them together); then a
+   * hard link to each place, and again one sync of the file system, else an fsync of each of their
+   * directories.
+   */
   private void publish(List<Held> files) throws IOException {
     List<String> missed = new ArrayList<>();
     Set<Path> linked = new HashSet<>();
+    FileSystemSync whole = fileSystem;
+    if (whole == null) {
+      whole = FileSystemSync.NONE;
+    }
     try {
       Set<Path> gone = ConcurrentHashMap.newKeySet(); // their directory was moved or deleted
-      inParallel(
-          files.stream().map(Held::temp).toList(),
-          temp -> {
-            try {
-              fsyncFile(temp);
-            } catch (NoSuchFileException e) {
-              gone.add(temp);
-            }
-          });
+      if (!whole.sync()) {
+        inParallel(
+            files.stream().map(Held::temp).toList(),
+            temp -> {
+              try {
+                fsyncFile(temp);
+              } catch (NoSuchFileException e) {
+                gone.add(temp);
+              }
+            });
+      }
       Set<Path> directories = new LinkedHashSet<>();
       for (Held file : files) {
         boolean published;
@@ -395,7 +427,9 @@ final class FileWriter {
           }
         }
       }
-      inParallel(List.copyOf(directories), FileWriter::syncDirectory);
+      if (!whole.sync()) {
+        inParallel(List.copyOf(directories), FileWriter::syncDirectory);
+      }
     } finally {
       for (Held file : files) {
         if (!linked.contains(file.temp())) {
@@ -477,6 +511,11 @@ final class FileWriter {
     if (pool != null) {
       pool.shutdownNow();
       fsyncs = null;
+    }
+    FileSystemSync opened = fileSystem;
+    if (opened != null) {
+      opened.close();
+      fileSystem = null;
     }
     if (writing) {
       // Every temp of this sync is gone (published, discarded, or renamed over its file).

@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -65,12 +66,13 @@ public final class FolderSource implements Source {
 
   private long scanStartNanos;
 
-  private FolderSource(Path root, PathKeys keys, KeptDirectories kept) {
+  private FolderSource(
+      Path root, PathKeys keys, KeptDirectories kept, Function<Path, FileSystemSync> fileSystems) {
     this.root = root;
     this.keys = keys;
     this.kept = kept;
     this.reader = new FileReader(keys);
-    this.writer = new FileWriter(root, reader, keys, this::keepForIgnored);
+    this.writer = new FileWriter(root, reader, keys, this::keepForIgnored, fileSystems);
   }
 
   /**
@@ -79,10 +81,16 @@ public final class FolderSource implements Source {
    * @throws IOException when it cannot be created or probed
    */
   public static FolderSource open(Path root) throws IOException {
+    return open(root, FileSystemSync::of);
+  }
+
+  /** {@link #open(Path)} whose new files are made durable by {@code fileSystems}' (for tests). */
+  static FolderSource open(Path root, Function<Path, FileSystemSync> fileSystems)
+      throws IOException {
     Path absolute = root.toAbsolutePath().normalize();
     Files.createDirectories(absolute);
     PathKeys keys = PathKeys.probe(absolute);
-    return new FolderSource(absolute, keys, KeptDirectories.load(absolute, keys));
+    return new FolderSource(absolute, keys, KeptDirectories.load(absolute, keys), fileSystems);
   }
 
   public Path root() {

@@ -16,16 +16,21 @@ import dev.deltasync.format.v1.Item;
 import dev.deltasync.format.v1.ItemKind;
 import dev.deltasync.sources.records.RecordingScan;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Writes into a folder are whole or not at all, and never clobber local changes. */
 class FolderSourceWriteTest {
@@ -191,10 +196,16 @@ class FolderSourceWriteTest {
     }
   }
 
-  @Test
-  void manyNewFilesArePublishedInBatchesAndAllArriveIntact() throws IOException {
+  /** The real sync of the file system where it can (syncfs), or an fsync of each file. */
+  static Function<Path, FileSystemSync> fileSystems(boolean wholeSync) {
+    return wholeSync ? FileSystemSync::of : root -> FileSystemSync.NONE;
+  }
+
+  @ParameterizedTest(name = "whole file system synced where it can: {0}")
+  @ValueSource(booleans = {true, false})
+  void manyNewFilesArePublishedInBatchesAndAllArriveIntact(boolean wholeSync) throws IOException {
     int count = FileWriter.HELD_FILES * 2 + 7;
-    try (FolderSource source = FolderSource.open(dir)) {
+    try (FolderSource source = FolderSource.open(dir, fileSystems(wholeSync))) {
       for (int i = 0; i < count; i++) {
         source.put(null, file("d" + (i % 5) + "/f" + i + ".txt", "content " + i), stored());
         if (i == 2 * FileWriter.HELD_FILES - 1) {
@@ -323,10 +334,11 @@ class FolderSourceWriteTest {
     }
   }
 
-  @Test
-  void aHeldFileWhoseDirectoryWentAwayFailsTheCheckpointAndTheRestArePublished()
+  @ParameterizedTest(name = "whole file system synced where it can: {0}")
+  @ValueSource(booleans = {true, false})
+  void aHeldFileWhoseDirectoryWentAwayFailsTheCheckpointAndTheRestArePublished(boolean wholeSync)
       throws IOException {
-    try (FolderSource source = FolderSource.open(dir)) {
+    try (FolderSource source = FolderSource.open(dir, fileSystems(wholeSync))) {
       source.put(null, file("photos/one.jpg", "1"), stored());
       source.put(null, file("other/two.jpg", "2"), stored());
       // The user moves the directory away while the sync runs.
@@ -340,6 +352,71 @@ class FolderSourceWriteTest {
       assertThat(namesIn(dir.resolve("pictures")))
           .allMatch(name -> name.startsWith(ReservedNames.TEMP_PREFIX));
     }
+  }
+
+  /** A sync of the file system that records what was visible at each call. */
+  final class RecordingSync implements FileSystemSync {
+    final List<List<String>> visibleAtEachSync = new ArrayList<>();
+    final List<Integer> tempFilesAtEachSync = new ArrayList<>();
+    final List<String> tempFilesWhenOpened = new ArrayList<>();
+    boolean closed;
+
+    RecordingSync opened(Path root) {
+      try (Stream<Path> names = Files.list(root)) {
+        names
+            .map(p -> p.getFileName().toString())
+            .filter(name -> name.startsWith(ReservedNames.TEMP_PREFIX))
+            .filter(name -> !name.equals(ReservedNames.WRITING))
+            .forEach(tempFilesWhenOpened::add);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return this;
+    }
+
+    @Override
+    public boolean sync() {
+      try {
+        List<String> names = namesIn(dir);
+        visibleAtEachSync.add(
+            names.stream()
+                .filter(name -> !name.startsWith(ReservedNames.TEMP_PREFIX))
+                .sorted()
+                .toList());
+        tempFilesAtEachSync.add( // namesIn leaves out WRITING
+            (int)
+                names.stream().filter(name -> name.startsWith(ReservedNames.TEMP_PREFIX)).count());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return true;
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+    }
+  }
+
+  @Test
+  void newFilesAreMadeDurableByOneSyncOfTheFileSystemBeforeTheyAreLinkedAndOneAfter()
+      throws IOException {
+    RecordingSync recording = new RecordingSync();
+    try (FolderSource source = FolderSource.open(dir, recording::opened)) {
+      source.put(null, file("a.txt", "one"), stored());
+      source.put(null, file("b.txt", "two"), stored());
+      source.put(null, file("c.txt", "three"), stored());
+      assertThat(recording.visibleAtEachSync).as("nothing synced while held").isEmpty();
+      source.checkpoint();
+      assertThat(recording.visibleAtEachSync)
+          .as("the temp files synced while none is visible, then their directory once linked")
+          .containsExactly(List.of(), List.of("a.txt", "b.txt", "c.txt"));
+      assertThat(recording.tempFilesAtEachSync).containsExactly(3, 0);
+      assertThat(recording.tempFilesWhenOpened).as("opened before the first write").isEmpty();
+      assertThat(recording.closed).isFalse();
+    }
+    assertThat(recording.closed).as("closed with the source").isTrue();
+    assertThat(Files.readString(dir.resolve("b.txt"))).isEqualTo("two");
   }
 
   private FileStat put(FolderSource source, Item item) throws IOException {

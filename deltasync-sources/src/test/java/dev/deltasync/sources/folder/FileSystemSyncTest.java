@@ -1,0 +1,62 @@
+package dev.deltasync.sources.folder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** syncfs stands in for fsyncs only where it promises as much, and works where it does. */
+class FileSystemSyncTest {
+  @TempDir Path dir;
+
+  @Test
+  void syncfsIsUsedOnlyOnLinux58OrLaterWithJdk22OrLaterOnALocalDiskFileSystem() {
+    assertThat(FileSystemSync.SyncFs.whyNot("Linux", "6.18.44-fc-v657", 25, "ext4")).isNull();
+    assertThat(FileSystemSync.SyncFs.whyNot("Linux", "5.8.0", 22, "xfs")).isNull();
+    assertThat(FileSystemSync.SyncFs.whyNot("Linux", "5.10.0-28-amd64", 25, "btrfs")).isNull();
+    assertThat(FileSystemSync.SyncFs.whyNot("Linux", "5.7.19", 25, "ext4"))
+        .contains("older than 5.8");
+    assertThat(FileSystemSync.SyncFs.whyNot("Linux", "4.19.0", 25, "ext4"))
+        .contains("older than 5.8");
+    assertThat(FileSystemSync.SyncFs.whyNot("Linux", "6.1", 21, "ext4")).contains("JDK 21");
+    assertThat(FileSystemSync.SyncFs.whyNot("Mac OS X", "14.2", 25, "apfs")).isEqualTo("not Linux");
+    assertThat(FileSystemSync.SyncFs.whyNot("Linux", "unknown", 25, "ext4"))
+        .contains("not understood");
+    for (String remote : new String[] {"nfs", "nfs4", "cifs", "fuse.sshfs", "fuseblk", "overlay"}) {
+      assertThat(FileSystemSync.SyncFs.whyNot("Linux", "6.1.0", 25, remote))
+          .as(remote)
+          .isEqualTo("file system type " + remote);
+    }
+  }
+
+  @Test
+  void whereSyncfsCanBeUsedItSyncsTheFileSystemUntilClosed() throws IOException {
+    String type = Files.getFileStore(dir).type();
+    String why =
+        FileSystemSync.SyncFs.whyNot(
+            System.getProperty("os.name"),
+            System.getProperty("os.version"),
+            Runtime.version().feature(),
+            type);
+    assumeTrue(why == null, "syncfs is not used here: " + why);
+    Files.writeString(dir.resolve("new.txt"), "to be made durable");
+    FileSystemSync sync = FileSystemSync.of(dir);
+    assertThat(sync)
+        .as("the JDK's foreign function API reaches syncfs (native access is enabled in tests)")
+        .isInstanceOf(FileSystemSync.SyncFs.class);
+    assertThat(sync.sync()).isTrue();
+    assertThat(sync.sync()).as("again").isTrue();
+    sync.close();
+    assertThat(sync.sync()).as("closed").isFalse();
+    sync.close(); // twice is harmless
+  }
+
+  @Test
+  void aFolderThatCannotBeOpenedIsSyncedFileByFile() {
+    assertThat(FileSystemSync.of(dir.resolve("missing"))).isSameAs(FileSystemSync.NONE);
+  }
+}
