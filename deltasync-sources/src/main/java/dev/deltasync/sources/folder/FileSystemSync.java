@@ -5,10 +5,13 @@ import java.lang.invoke.MethodHandle;
 import java.lang.reflect.Array;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,6 +21,12 @@ import org.jspecify.annotations.Nullable;
  * first sync of 20,000 small files spent a quarter of its time in them.
  */
 interface FileSystemSync extends AutoCloseable {
+  /**
+   * Whether {@link #sync} reaches what is in {@code dir}: it is on the same file system (a
+   * directory inside the folder may be another one's mount point). False when it cannot tell.
+   */
+  boolean covers(Path dir);
+
   /**
    * Writes every file and directory changed on the file system since {@link #of} to the disk and
    * waits for it; returns false when it could not say it did (the caller then fsyncs each file,
@@ -31,6 +40,11 @@ interface FileSystemSync extends AutoCloseable {
   /** Never syncs: the caller fsyncs each file. */
   FileSystemSync NONE =
       new FileSystemSync() {
+        @Override
+        public boolean covers(Path dir) {
+          return false;
+        }
+
         @Override
         public boolean sync() {
           return false;
@@ -51,9 +65,15 @@ interface FileSystemSync extends AutoCloseable {
   }
 
   /**
-   * syncfs(2), called through the JDK's foreign function API (final since JDK 22) found at run
-   * time: the build's language level is 21, where that API is a preview and cannot be compiled
-   * against. One descriptor of the folder's root, open until {@link #close}.
+   * syncfs(2) and then fsync(2) of the folder's root, called through the JDK's foreign function API
+   * (final since JDK 22) found at run time: the build's language level is 21, where that API is a
+   * preview and cannot be compiled against. One descriptor of the folder's root, open until {@link
+   * #close}.
+   *
+   * <p>The fsync after the syncfs flushes the disk's write cache once more: on ext4 without a
+   * journal (and ext2), syncfs flushes it before its last pass writes the inode and directory
+   * blocks, so they could still be in that cache when it returns; an fsync there always ends with a
+   * flush. On the other file systems it costs little (the syncfs just committed everything).
    */
   final class SyncFs implements FileSystemSync {
     /** File systems on a local disk whose sync writes every dirty file and their metadata. */
@@ -63,10 +83,13 @@ interface FileSystemSync extends AutoCloseable {
     private static final @Nullable Calls CALLS = Calls.load();
 
     private final Calls calls;
+    private final Object device; // the root's unix:dev
+    private final Map<Path, Boolean> covered = new ConcurrentHashMap<>();
     private int fd;
 
-    private SyncFs(Calls calls, int fd) {
+    private SyncFs(Calls calls, Object device, int fd) {
       this.calls = calls;
+      this.device = device;
       this.fd = fd;
     }
 
@@ -89,13 +112,27 @@ interface FileSystemSync extends AutoCloseable {
           != null) {
         return NONE;
       }
+      Object device = deviceOf(dir);
+      if (device == null) {
+        return NONE;
+      }
       int fd = found.open(dir);
-      return fd < 0 ? NONE : new SyncFs(found, fd);
+      return fd < 0 ? NONE : new SyncFs(found, device, fd);
+    }
+
+    /** The device {@code dir} is on (stat's st_dev), or null when it cannot be read. */
+    private static @Nullable Object deviceOf(Path dir) {
+      try {
+        return Files.getAttribute(dir, "unix:dev", LinkOption.NOFOLLOW_LINKS);
+      } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+        return null;
+      }
     }
 
     /**
-     * Why syncfs cannot stand in for fsyncs here, or null when it can: it must be Linux 5.8 or
-     * later (before, syncfs did not report write-back errors), a file system on a local disk (on
+     * Why syncfs cannot stand in for fsyncs here, or null when it can: it must be Linux 5.17 or
+     * later (before 5.8 syncfs did not report write-back errors, and before 5.17 not the errors of
+     * the file system's own sync, a journal commit that failed), a file system on a local disk (on
      * network and FUSE file systems a syncfs may not reach the server or the files' owner, where an
      * fsync does), and a JDK of 22 or later (the foreign function API).
      */
@@ -112,8 +149,8 @@ interface FileSystemSync extends AutoCloseable {
       } catch (NumberFormatException e) {
         return "kernel version " + osVersion + " not understood";
       }
-      if (major < 5 || (major == 5 && minor < 8)) {
-        return "Linux " + osVersion + " is older than 5.8";
+      if (major < 5 || (major == 5 && minor < 17)) {
+        return "Linux " + osVersion + " is older than 5.17";
       }
       if (jdk < 22) {
         return "JDK " + jdk + " has no final foreign function API";
@@ -125,8 +162,15 @@ interface FileSystemSync extends AutoCloseable {
     }
 
     @Override
+    public boolean covers(Path dir) {
+      // Cached: a batch asks for the same few directories, and a mount point rarely comes or goes
+      // while a sync writes (the descriptor's file system is the one synced, whatever happens).
+      return covered.computeIfAbsent(dir, d -> device.equals(deviceOf(d)));
+    }
+
+    @Override
     public synchronized boolean sync() {
-      return fd >= 0 && calls.syncfs(fd);
+      return fd >= 0 && calls.syncfs(fd) && calls.fsync(fd);
     }
 
     @Override
@@ -142,6 +186,7 @@ interface FileSystemSync extends AutoCloseable {
   final class Calls {
     private final MethodHandle open; // (MemorySegment path, int flags) -> int
     private final MethodHandle syncfs; // (int fd) -> int
+    private final MethodHandle fsync; // (int fd) -> int
     private final MethodHandle close; // (int fd) -> int
     private final Method ofConfined; // Arena.ofConfined()
     private final Method allocateFrom; // SegmentAllocator.allocateFrom(String)
@@ -149,11 +194,13 @@ interface FileSystemSync extends AutoCloseable {
     private Calls(
         MethodHandle open,
         MethodHandle syncfs,
+        MethodHandle fsync,
         MethodHandle close,
         Method ofConfined,
         Method allocateFrom) {
       this.open = open;
       this.syncfs = syncfs;
+      this.fsync = fsync;
       this.close = close;
       this.ofConfined = ofConfined;
       this.allocateFrom = allocateFrom;
@@ -195,9 +242,9 @@ interface FileSystemSync extends AutoCloseable {
 
         Object intOfAddressInt = of.invoke(null, javaInt, layouts(layoutType, address, javaInt));
         Object intOfInt = of.invoke(null, javaInt, layouts(layoutType, javaInt));
-        MethodHandle[] handles = new MethodHandle[3];
-        String[] names = {"open", "syncfs", "close"};
-        Object[] descriptors = {intOfAddressInt, intOfInt, intOfInt};
+        String[] names = {"open", "syncfs", "fsync", "close"};
+        Object[] descriptors = {intOfAddressInt, intOfInt, intOfInt, intOfInt};
+        MethodHandle[] handles = new MethodHandle[names.length];
         for (int i = 0; i < names.length; i++) {
           Optional<?> symbol = (Optional<?>) find.invoke(libc, names[i]);
           if (symbol.isEmpty()) {
@@ -210,6 +257,7 @@ interface FileSystemSync extends AutoCloseable {
             handles[0],
             handles[1],
             handles[2],
+            handles[3],
             arenaType.getMethod("ofConfined"),
             allocatorType.getMethod("allocateFrom", String.class));
       } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
@@ -225,11 +273,19 @@ interface FileSystemSync extends AutoCloseable {
       return array;
     }
 
+    private static final int O_RDONLY = 0;
+
+    /** O_CLOEXEC where its value is known (it differs between architectures), else none. */
+    private static int cloexec() {
+      String arch = System.getProperty("os.arch", "");
+      return arch.equals("amd64") || arch.equals("aarch64") ? 0x80000 : 0;
+    }
+
     /** A read-only descriptor of {@code dir}, or -1. */
     int open(Path dir) {
       try (AutoCloseable arena = (AutoCloseable) ofConfined.invoke(null)) {
         Object path = allocateFrom.invoke(arena, dir.toAbsolutePath().toString());
-        return (int) open.invokeWithArguments(path, 0); // O_RDONLY
+        return (int) open.invokeWithArguments(path, O_RDONLY | cloexec());
       } catch (Error e) {
         throw e;
       } catch (Throwable e) { // what invokeWithArguments declares
@@ -238,8 +294,16 @@ interface FileSystemSync extends AutoCloseable {
     }
 
     boolean syncfs(int fd) {
+      return succeeds(syncfs, fd);
+    }
+
+    boolean fsync(int fd) {
+      return succeeds(fsync, fd);
+    }
+
+    private static boolean succeeds(MethodHandle call, int fd) {
       try {
-        return (int) syncfs.invokeWithArguments(fd) == 0;
+        return (int) call.invokeWithArguments(fd) == 0;
       } catch (Error e) {
         throw e;
       } catch (Throwable e) { // what invokeWithArguments declares

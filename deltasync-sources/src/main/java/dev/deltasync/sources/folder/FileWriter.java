@@ -392,9 +392,14 @@ final class FileWriter {
   private void publish(List<Held> files) throws IOException {
     List<String> missed = new ArrayList<>();
     Set<Path> linked = new HashSet<>();
-    FileSystemSync whole = fileSystem;
-    if (whole == null) {
-      whole = FileSystemSync.NONE;
+    FileSystemSync opened = fileSystem;
+    FileSystemSync whole = opened == null ? FileSystemSync.NONE : opened;
+    for (Held file : files) {
+      Path parent = file.temp().getParent();
+      if (parent != null && !whole.covers(parent)) {
+        whole = FileSystemSync.NONE; // one on another file system: fsync each file of the batch
+        break;
+      }
     }
     try {
       Set<Path> gone = ConcurrentHashMap.newKeySet(); // their directory was moved or deleted
@@ -413,6 +418,8 @@ final class FileWriter {
       for (Held file : files) {
         boolean published;
         try {
+          // A temp whose directory was moved or deleted: the link (and the move tried after it)
+          // throws NoSuchFileException, whether or not its fsync found it gone.
           published = !gone.contains(file.temp()) && linkNew(file.temp(), file.dest());
         } catch (NoSuchFileException e) {
           published = false;

@@ -16,12 +16,13 @@ class FileSystemSyncTest {
   @Test
   void syncfsIsUsedOnlyOnLinux58OrLaterWithJdk22OrLaterOnALocalDiskFileSystem() {
     assertThat(FileSystemSync.SyncFs.whyNot("Linux", "6.18.44-fc-v657", 25, "ext4")).isNull();
-    assertThat(FileSystemSync.SyncFs.whyNot("Linux", "5.8.0", 22, "xfs")).isNull();
-    assertThat(FileSystemSync.SyncFs.whyNot("Linux", "5.10.0-28-amd64", 25, "btrfs")).isNull();
-    assertThat(FileSystemSync.SyncFs.whyNot("Linux", "5.7.19", 25, "ext4"))
-        .contains("older than 5.8");
+    assertThat(FileSystemSync.SyncFs.whyNot("Linux", "5.17.0", 22, "xfs")).isNull();
+    assertThat(FileSystemSync.SyncFs.whyNot("Linux", "6.1.0-28-amd64", 25, "btrfs")).isNull();
+    assertThat(FileSystemSync.SyncFs.whyNot("Linux", "5.15.0-91-generic", 25, "ext4"))
+        .as("a failed journal commit not reported by syncfs before 5.17")
+        .contains("older than 5.17");
     assertThat(FileSystemSync.SyncFs.whyNot("Linux", "4.19.0", 25, "ext4"))
-        .contains("older than 5.8");
+        .contains("older than 5.17");
     assertThat(FileSystemSync.SyncFs.whyNot("Linux", "6.1", 21, "ext4")).contains("JDK 21");
     assertThat(FileSystemSync.SyncFs.whyNot("Mac OS X", "14.2", 25, "apfs")).isEqualTo("not Linux");
     assertThat(FileSystemSync.SyncFs.whyNot("Linux", "unknown", 25, "ext4"))
@@ -56,7 +57,25 @@ class FileSystemSyncTest {
   }
 
   @Test
-  void aFolderThatCannotBeOpenedIsSyncedFileByFile() {
+  void aDirectoryOnAnotherFileSystemIsNotCovered() throws IOException {
+    Path shm = Path.of("/dev/shm");
+    assumeTrue(Files.isDirectory(shm) && Files.isWritable(shm), "no /dev/shm here");
+    Object here = Files.getAttribute(dir, "unix:dev");
+    assumeTrue(!here.equals(Files.getAttribute(shm, "unix:dev")), "/dev/shm is this file system");
+    Files.createDirectories(dir.resolve("sub/deeper"));
+    try (FileSystemSync sync = FileSystemSync.of(dir)) {
+      assumeTrue(sync instanceof FileSystemSync.SyncFs, "syncfs is not used here");
+      assertThat(sync.covers(dir)).isTrue();
+      assertThat(sync.covers(dir.resolve("sub/deeper"))).isTrue();
+      assertThat(sync.covers(shm)).as("another file system").isFalse();
+      assertThat(sync.covers(dir.resolve("missing"))).as("cannot tell").isFalse();
+    }
+  }
+
+  @Test
+  void aFolderWhoseFileSystemCannotBeReadIsSyncedFileByFile() {
     assertThat(FileSystemSync.of(dir.resolve("missing"))).isSameAs(FileSystemSync.NONE);
+    assertThat(FileSystemSync.NONE.sync()).isFalse();
+    assertThat(FileSystemSync.NONE.covers(dir)).isFalse();
   }
 }

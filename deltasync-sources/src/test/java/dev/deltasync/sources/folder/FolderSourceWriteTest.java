@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -196,9 +197,12 @@ class FolderSourceWriteTest {
     }
   }
 
-  /** The real sync of the file system where it can (syncfs), or an fsync of each file. */
+  /**
+   * A sync of the whole file system that says it synced (the real one is tested in {@link
+   * FileSystemSyncTest}), or none: each file fsynced.
+   */
   static Function<Path, FileSystemSync> fileSystems(boolean wholeSync) {
-    return wholeSync ? FileSystemSync::of : root -> FileSystemSync.NONE;
+    return wholeSync ? root -> new RecordingSync(root) : root -> FileSystemSync.NONE;
   }
 
   @ParameterizedTest(name = "whole file system synced where it can: {0}")
@@ -354,41 +358,42 @@ class FolderSourceWriteTest {
     }
   }
 
-  /** A sync of the file system that records what was visible at each call. */
-  final class RecordingSync implements FileSystemSync {
+  /**
+   * A sync of the file system that says it synced and records what was visible in the folder's root
+   * at each call. {@code elsewhere}: directories it does not cover (another file system).
+   */
+  static final class RecordingSync implements FileSystemSync {
+    final Path root;
+    final Set<Path> elsewhere;
     final List<List<String>> visibleAtEachSync = new ArrayList<>();
     final List<Integer> tempFilesAtEachSync = new ArrayList<>();
-    final List<String> tempFilesWhenOpened = new ArrayList<>();
+    final List<String> tempFilesWhenOpened;
     boolean closed;
 
-    RecordingSync opened(Path root) {
-      try (Stream<Path> names = Files.list(root)) {
-        names
-            .map(p -> p.getFileName().toString())
-            .filter(name -> name.startsWith(ReservedNames.TEMP_PREFIX))
-            .filter(name -> !name.equals(ReservedNames.WRITING))
-            .forEach(tempFilesWhenOpened::add);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      return this;
+    RecordingSync(Path root, Path... elsewhere) {
+      this.root = root;
+      this.elsewhere = Set.of(elsewhere);
+      this.tempFilesWhenOpened = temps(namesIn(root));
+    }
+
+    private static List<String> temps(List<String> names) { // namesIn leaves out WRITING
+      return names.stream().filter(name -> name.startsWith(ReservedNames.TEMP_PREFIX)).toList();
+    }
+
+    @Override
+    public boolean covers(Path directory) {
+      return !elsewhere.contains(directory);
     }
 
     @Override
     public boolean sync() {
-      try {
-        List<String> names = namesIn(dir);
-        visibleAtEachSync.add(
-            names.stream()
-                .filter(name -> !name.startsWith(ReservedNames.TEMP_PREFIX))
-                .sorted()
-                .toList());
-        tempFilesAtEachSync.add( // namesIn leaves out WRITING
-            (int)
-                names.stream().filter(name -> name.startsWith(ReservedNames.TEMP_PREFIX)).count());
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      List<String> names = namesIn(root);
+      visibleAtEachSync.add(
+          names.stream()
+              .filter(name -> !name.startsWith(ReservedNames.TEMP_PREFIX))
+              .sorted()
+              .toList());
+      tempFilesAtEachSync.add(temps(names).size());
       return true;
     }
 
@@ -401,11 +406,19 @@ class FolderSourceWriteTest {
   @Test
   void newFilesAreMadeDurableByOneSyncOfTheFileSystemBeforeTheyAreLinkedAndOneAfter()
       throws IOException {
-    RecordingSync recording = new RecordingSync();
-    try (FolderSource source = FolderSource.open(dir, recording::opened)) {
+    List<RecordingSync> opened = new ArrayList<>();
+    Function<Path, FileSystemSync> open =
+        root -> {
+          RecordingSync sync = new RecordingSync(root);
+          opened.add(sync);
+          return sync;
+        };
+    try (FolderSource source = FolderSource.open(dir, open)) {
       source.put(null, file("a.txt", "one"), stored());
       source.put(null, file("b.txt", "two"), stored());
       source.put(null, file("c.txt", "three"), stored());
+      assertThat(opened).hasSize(1);
+      RecordingSync recording = opened.get(0);
       assertThat(recording.visibleAtEachSync).as("nothing synced while held").isEmpty();
       source.checkpoint();
       assertThat(recording.visibleAtEachSync)
@@ -415,8 +428,37 @@ class FolderSourceWriteTest {
       assertThat(recording.tempFilesWhenOpened).as("opened before the first write").isEmpty();
       assertThat(recording.closed).isFalse();
     }
-    assertThat(recording.closed).as("closed with the source").isTrue();
+    assertThat(opened).hasSize(1);
+    assertThat(opened.get(0).closed).as("closed with the source").isTrue();
     assertThat(Files.readString(dir.resolve("b.txt"))).isEqualTo("two");
+  }
+
+  @Test
+  void aBatchWithANewFileOnAnotherFileSystemIsNotLeftToTheSyncOfTheFoldersFileSystem()
+      throws IOException {
+    Files.createDirectories(dir.resolve("mounted"));
+    List<RecordingSync> opened = new ArrayList<>();
+    Function<Path, FileSystemSync> open =
+        root -> {
+          RecordingSync sync = new RecordingSync(root, root.resolve("mounted"));
+          opened.add(sync);
+          return sync;
+        };
+    try (FolderSource source = FolderSource.open(dir, open)) {
+      source.put(null, file("a.txt", "one"), stored());
+      source.put(null, file("mounted/b.txt", "two"), stored());
+      source.checkpoint();
+      assertThat(opened.get(0).visibleAtEachSync)
+          .as("each file and directory of that batch fsynced instead")
+          .isEmpty();
+      source.put(null, file("c.txt", "three"), stored());
+      source.checkpoint();
+      assertThat(opened.get(0).visibleAtEachSync)
+          .as("a batch all on the folder's file system is synced with it")
+          .hasSize(2);
+    }
+    assertThat(Files.readString(dir.resolve("mounted/b.txt"))).isEqualTo("two");
+    assertThat(Files.readString(dir.resolve("a.txt"))).isEqualTo("one");
   }
 
   private FileStat put(FolderSource source, Item item) throws IOException {
@@ -430,13 +472,15 @@ class FolderSourceWriteTest {
   }
 
   /** The names in a directory, without the folder's marker. */
-  private static List<String> namesIn(Path directory) throws IOException {
+  private static List<String> namesIn(Path directory) {
     try (Stream<Path> files = Files.list(directory)) {
       return files
           .map(p -> p.getFileName().toString())
           // the folder's marker, and the one a sync keeps there while it writes
           .filter(name -> !name.equals(ReservedNames.MARKER) && !name.equals(ReservedNames.WRITING))
           .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
