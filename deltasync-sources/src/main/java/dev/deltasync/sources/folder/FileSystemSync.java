@@ -61,8 +61,14 @@ interface FileSystemSync extends AutoCloseable {
    * written.
    */
   static FileSystemSync of(Path dir) {
-    return SyncFs.open(dir);
+    return "1".equals(System.getenv(FSYNC_EACH)) ? NONE : SyncFs.open(dir);
   }
+
+  /**
+   * Set to 1, each file is fsynced: a syncfs also waits for what other programs wrote to the file
+   * system, which can take long where they write much.
+   */
+  String FSYNC_EACH = "DELTASYNC_FSYNC_EACH";
 
   /**
    * syncfs(2) and then fsync(2) of the folder's root, called through the JDK's foreign function API
