@@ -188,8 +188,10 @@ interface FileSystemSync extends AutoCloseable {
     }
   }
 
-  /** open, syncfs and close of the C library, or null where they cannot be called. */
+  /** open, syncfs, fsync and close of the C library ({@link #load}: null where unreachable). */
   final class Calls {
+    private static final int O_RDONLY = 0;
+
     private final MethodHandle open; // (MemorySegment path, int flags) -> int
     private final MethodHandle syncfs; // (int fd) -> int
     private final MethodHandle fsync; // (int fd) -> int
@@ -278,8 +280,6 @@ interface FileSystemSync extends AutoCloseable {
       }
       return array;
     }
-
-    private static final int O_RDONLY = 0;
 
     /** O_CLOEXEC where its value is known (it differs between architectures), else none. */
     private static int cloexec() {
