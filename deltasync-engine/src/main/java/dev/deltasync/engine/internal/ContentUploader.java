@@ -2,6 +2,7 @@ package dev.deltasync.engine.internal;
 
 import dev.deltasync.engine.SyncProgress;
 import dev.deltasync.engine.store.ChunkId;
+import dev.deltasync.engine.store.ChunkIdSet;
 import dev.deltasync.engine.store.LogStore;
 import dev.deltasync.engine.store.StoredChunk;
 import java.io.IOException;
@@ -31,7 +32,9 @@ import org.jspecify.annotations.Nullable;
  * being filled and those, each up to {@code PACK_BYTES} plus one chunk (~48 MiB at most), and the
  * store's encoding of the packs being sent. A chunk offered again while a pack that holds it is on
  * its way is not added again; one offered after that pack was stored is found in the store by
- * {@link LogStore#missingChunks}: a chunk is sent once.
+ * {@link LogStore#missingChunks}: a chunk is sent once. The ids of the chunks of every pack that
+ * was stored are remembered ({@link #stored}, up to {@link #MAX_REMEMBERED_SLOTS}), so that the
+ * sync need not ask the store about them again before it pushes the logs that refer to them.
  *
  * <p>Called from the sync's thread only; the store (thread-safe, {@link LogStore}) is used by the
  * sending threads only between {@link #offer} and the end of {@link #flush}, when the sync's thread
@@ -44,10 +47,17 @@ final class ContentUploader implements AutoCloseable {
   static final int SENDERS = 2;
   static final int CLOSE_WAIT_SECONDS = 10;
 
+  /**
+   * Slots of the set of stored chunk ids: 8 MiB at most, for up to 196,608 ids (chunks of more are
+   * asked about again).
+   */
+  static final int MAX_REMEMBERED_SLOTS = 1 << 18;
+
   private final LogStore store;
   private final SyncProgress progress;
   private final Deque<Future<Long>> inFlight = new ArrayDeque<>();
   private final Deque<Set<ChunkId>> inFlightIds = new ArrayDeque<>();
+  private final ChunkIdSet stored = new ChunkIdSet(MAX_REMEMBERED_SLOTS);
   private @Nullable ExecutorService sender;
   private Map<ChunkId, byte[]> pending = new LinkedHashMap<>();
   private int pendingBytes;
@@ -60,7 +70,7 @@ final class ContentUploader implements AutoCloseable {
   }
 
   void offer(ChunkId id, ByteBuffer data) throws IOException {
-    if (pending.containsKey(id) || sending(id)) {
+    if (pending.containsKey(id) || sending(id) || stored.contains(id)) {
       return;
     }
     byte[] copy = new byte[data.remaining()];
@@ -85,6 +95,14 @@ final class ContentUploader implements AutoCloseable {
 
   long bytesUp() {
     return bytesUp;
+  }
+
+  /**
+   * Whether the store has the chunk for sure: it was in a pack this uploader saw stored (sent, or
+   * found in the store). False says nothing: the chunk may be there or not.
+   */
+  boolean stored(ChunkId id) {
+    return stored.contains(id);
   }
 
   /**
@@ -155,7 +173,7 @@ final class ContentUploader implements AutoCloseable {
 
   private void awaitOldest() throws IOException {
     Future<Long> oldest = inFlight.removeFirst();
-    inFlightIds.removeFirst();
+    Set<ChunkId> ids = inFlightIds.removeFirst();
     long bytes;
     try {
       bytes = oldest.get();
@@ -174,6 +192,11 @@ final class ContentUploader implements AutoCloseable {
         throw error;
       }
       throw new IOException("uploading content failed", cause);
+    }
+    for (ChunkId id : ids) {
+      if (!stored.add(id)) {
+        break; // full: the rest are asked about again
+      }
     }
     if (bytes > 0) {
       bytesUp += bytes;

@@ -59,6 +59,21 @@ final class LocalChanges {
   }
 
   /**
+   * Visits the changes of the items in the outgoing changes {@code OutgoingChanges#inSentOrder}
+   * gives for {@code from} and {@code limit}, in that order. The visitor must not change them.
+   */
+  void forEachSent(long from, int limit, Visitor visitor) throws IOException {
+    table()
+        .forEachSent(
+            from, limit, (id, row) -> visitor.visit(new Pending(row.before(), row.after())));
+  }
+
+  /** Drops the changes {@link #forEachSent} visits for the same {@code from} and {@code limit}. */
+  void removeSent(long from, int limit) throws IOException {
+    table().removeSent(from, limit);
+  }
+
+  /**
    * Visits every change in the order they are written in, so that each applies cleanly after the
    * ones before it: deleted files and links first (they free their paths), then directories
    * (parents first), then files and links, and deleted directories last (deepest first, once

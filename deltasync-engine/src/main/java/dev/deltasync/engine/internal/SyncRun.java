@@ -214,22 +214,23 @@ public final class SyncRun {
       logBytesUp += encoded.length;
       sent += batch.size();
       options.progress().advance(Phase.UPLOAD, batch.size(), encoded.length);
+      long first = from;
       options
           .snapshot()
           .inTransaction(() -> {
-            for (Change change : batch) {
-              Pending pending = local.get(change.getItemId());
-              if (pending == null) {
-                continue;
-              }
-              SnapshotEntry after = pending.after();
-              if (after == null) {
-                working.remove(pending.id());
-              } else {
-                working.put(after);
-              }
-              local.remove(pending.id());
-            }
+            // The local changes of the log's items, read and then dropped a log at a time.
+            local.forEachSent(
+                first,
+                perLog,
+                pending -> {
+                  SnapshotEntry after = pending.after();
+                  if (after == null) {
+                    working.remove(pending.id());
+                  } else {
+                    working.put(after);
+                  }
+                });
+            local.removeSent(first, perLog);
           });
       working.cursor(appended.sequence());
     }
@@ -280,7 +281,10 @@ public final class SyncRun {
     return OutgoingChanges.targetKey(options.source(), change);
   }
 
-  /** Checks, a log's worth at a time, that the store has every chunk the changes refer to. */
+  /**
+   * Checks, a log's worth at a time, that the store has every chunk the changes refer to; those
+   * this sync saw stored ({@link ContentUploader#stored}) are not asked about again.
+   */
   private void requireContent(OutgoingChanges outgoing, long count) throws IOException {
     long missingCount = 0;
     ChunkId example = null;
@@ -288,10 +292,13 @@ public final class SyncRun {
       Set<ChunkId> needed = new HashSet<>();
       for (Change change : outgoing.inSentOrder(from, options.maxChangesPerLog())) {
         for (ChunkRef ref : ChangeMath.contentRefs(change)) {
-          needed.add(ChunkId.of(ref.getId()));
+          ChunkId id = ChunkId.of(ref.getId());
+          if (!uploader.stored(id)) {
+            needed.add(id);
+          }
         }
       }
-      Set<ChunkId> missing = options.store().missingChunks(needed);
+      Set<ChunkId> missing = needed.isEmpty() ? Set.of() : options.store().missingChunks(needed);
       missingCount += missing.size();
       if (example == null && !missing.isEmpty()) {
         example = missing.iterator().next();

@@ -17,6 +17,18 @@ import org.jspecify.annotations.Nullable;
  * place). Emptied for every attempt.
  */
 public final class OutgoingTable {
+  /**
+   * The condition on outgoing rows of {@link #inSentOrder}, with the first place as its parameter.
+   */
+  static final String SENT = "out_seq >= ? AND out_seq IS NOT NULL";
+
+  /**
+   * The item ids of the changes {@link #inSentOrder} gives, in a query with two parameters: the
+   * first place and the limit.
+   */
+  static final String SENT_IDS =
+      "SELECT item_id, out_seq FROM outgoing WHERE " + SENT + " ORDER BY out_seq LIMIT ?";
+
   private final Sql sql;
 
   OutgoingTable(Sql sql) {
@@ -45,11 +57,13 @@ public final class OutgoingTable {
     try {
       PreparedStatement insert =
           sql.prepare(
-              "INSERT INTO outgoing (position, change, target_key, frees_key) VALUES (?, ?, ?, ?)");
+              "INSERT INTO outgoing (position, change, item_id, target_key, frees_key)"
+                  + " VALUES (?, ?, ?, ?, ?)");
       insert.setLong(1, position);
       insert.setBytes(2, change.toByteArray());
-      setKey(insert, 3, targetKey);
-      setKey(insert, 4, freesKey);
+      insert.setString(3, change.getItemId());
+      setKey(insert, 4, targetKey);
+      setKey(insert, 5, freesKey);
       insert.executeUpdate();
     } catch (SQLException e) {
       throw sql.failure("keep an outgoing change of item " + change.getItemId(), e);
@@ -137,13 +151,14 @@ public final class OutgoingTable {
     }
   }
 
-  /** Up to {@code limit} changes from place {@code from} on, in the sent order. */
+  /**
+   * Up to {@code limit} changes from place {@code from} on, in the sent order. {@link
+   * PendingTable#forEachSent} and {@link PendingTable#removeSent} take the same ones.
+   */
   public List<Change> inSentOrder(long from, int limit) throws IOException {
     try {
       PreparedStatement query =
-          sql.prepare(
-              "SELECT change FROM outgoing WHERE out_seq >= ? AND out_seq IS NOT NULL"
-                  + " ORDER BY out_seq LIMIT ?");
+          sql.prepare("SELECT change FROM outgoing WHERE " + SENT + " ORDER BY out_seq LIMIT ?");
       query.setLong(1, from);
       query.setInt(2, limit);
       List<Change> changes = new ArrayList<>();

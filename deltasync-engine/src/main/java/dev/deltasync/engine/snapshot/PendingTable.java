@@ -31,6 +31,12 @@ public final class PendingTable {
           + ", "
           + EntryColumns.placeholders()
           + ")";
+  private static final String SENT =
+      "SELECT p.item_id, "
+          + COLUMNS
+          + " FROM ("
+          + OutgoingTable.SENT_IDS
+          + ") o JOIN pending p ON p.item_id = o.item_id ORDER BY o.out_seq";
   private static final String IN_ORDER =
       "SELECT p.item_id, " + COLUMNS + " FROM pending p ORDER BY p.rank, p.order_key, p.put_order";
 
@@ -154,6 +160,50 @@ public final class PendingTable {
       }
     } catch (SQLException e) {
       throw sql.failure("list local changes", e);
+    }
+  }
+
+  /**
+   * Visits, in the order they are sent, the changes of the items whose outgoing changes {@link
+   * OutgoingTable#inSentOrder} gives for the same {@code from} and {@code limit}: one query, not a
+   * {@link #get} each. The visitor must not change this table.
+   */
+  public void forEachSent(long from, int limit, Visitor visitor) throws IOException {
+    try {
+      PreparedStatement query = sql.prepare(SENT);
+      query.setLong(1, from);
+      query.setInt(2, limit);
+      try (ResultSet result = query.executeQuery()) {
+        while (result.next()) {
+          visitor.visit(
+              result.getString(1),
+              new Row(
+                  EntryColumns.read(result, 2, sql),
+                  EntryColumns.read(result, 2 + EntryColumns.COUNT, sql)));
+        }
+      }
+    } catch (SQLException e) {
+      throw sql.failure("list the local changes of a sent log", e);
+    }
+  }
+
+  /**
+   * Drops the changes, and their holds on path keys, of the items whose outgoing changes {@link
+   * OutgoingTable#inSentOrder} gives for the same {@code from} and {@code limit}: two statements,
+   * not a {@link #remove} each.
+   */
+  public void removeSent(long from, int limit) throws IOException {
+    String ids = "SELECT item_id FROM (" + OutgoingTable.SENT_IDS + ")";
+    try {
+      for (String table : new String[] {"pending_paths", "pending"}) {
+        PreparedStatement delete =
+            sql.prepare("DELETE FROM " + table + " WHERE item_id IN (" + ids + ")");
+        delete.setLong(1, from);
+        delete.setInt(2, limit);
+        delete.executeUpdate();
+      }
+    } catch (SQLException e) {
+      throw sql.failure("drop the local changes of a sent log", e);
     }
   }
 

@@ -1,6 +1,9 @@
 package dev.deltasync.engine.store;
 
 import com.google.protobuf.ByteString;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -12,6 +15,8 @@ public final class ChunkId implements Comparable<ChunkId> {
   public static final int BYTES = 32;
 
   private static final HexFormat HEX = HexFormat.of();
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   /** Never used itself: each digest is a clone of it. */
   private static final MessageDigest SHA256 = lookUpDigest();
@@ -73,6 +78,11 @@ public final class ChunkId implements Comparable<ChunkId> {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("this Java runtime lacks SHA-256, which every JDK has", e);
     }
+  }
+
+  /** The {@code index}th 8 bytes (0 to 3), big-endian: for {@link ChunkIdSet}. */
+  long word(int index) {
+    return (long) LONGS.get(bytes, index * Long.BYTES);
   }
 
   /** A copy of the 32 bytes. */

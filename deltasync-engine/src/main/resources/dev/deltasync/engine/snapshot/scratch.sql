@@ -99,6 +99,8 @@ CREATE INDEX scratch.scan_missing_movable ON scan_missing (version, seq) WHERE m
 CREATE TABLE scratch.outgoing (
   position   INTEGER PRIMARY KEY,
   change     BLOB NOT NULL,
+  -- the change's item (a change of each item at most): where it lands, its local change goes
+  item_id    TEXT NOT NULL,
   -- the path key the change leaves its item at (NULL: a delete or a record)
   target_key TEXT,
   -- the path key the change frees (NULL: none)

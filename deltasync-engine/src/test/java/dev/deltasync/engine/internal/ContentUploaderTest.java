@@ -1,6 +1,7 @@
 package dev.deltasync.engine.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.deltasync.engine.SyncProgress;
 import dev.deltasync.engine.store.ChunkId;
@@ -66,6 +67,50 @@ class ContentUploaderTest {
   }
 
   @Test
+  void theChunksOfEveryStoredPackAreKnownToBeStored() throws Exception {
+    Packs store = new Packs();
+    ChunkId there = ChunkId.sha256(new byte[] {42});
+    store.stored.add(there); // in the store before this sync
+    try (ContentUploader uploader = new ContentUploader(store, SyncProgress.NONE)) {
+      ChunkId sent = offer(uploader, 1, 1000);
+      uploader.offer(there, ByteBuffer.wrap(new byte[] {42}));
+      ChunkId pending = offer(uploader, 2, 1000);
+      assertThat(uploader.stored(sent)).as("not yet sent").isFalse();
+      uploader.flush();
+      assertThat(uploader.stored(sent)).as("sent in a pack").isTrue();
+      assertThat(uploader.stored(there)).as("found in the store").isTrue();
+      assertThat(uploader.stored(pending)).isTrue();
+      assertThat(uploader.stored(ChunkId.sha256(new byte[] {7}))).as("never offered").isFalse();
+      assertThat(store.sent(there)).isZero();
+    }
+  }
+
+  @Test
+  void aPackThatFailsLeavesItsChunksUnknown() throws Exception {
+    Packs store = new Packs();
+    store.fail = true;
+    try (ContentUploader uploader = new ContentUploader(store, SyncProgress.NONE)) {
+      ChunkId lost = offer(uploader, 1, 1000);
+      assertThatThrownBy(uploader::flush).isInstanceOf(IOException.class);
+      assertThat(uploader.stored(lost)).isFalse();
+    }
+  }
+
+  @Test
+  void aStoredChunkOfferedAgainIsNotAskedAboutAgain() throws Exception {
+    Packs store = new Packs();
+    try (ContentUploader uploader = new ContentUploader(store, SyncProgress.NONE)) {
+      ChunkId shared = offer(uploader, 1, 1000);
+      uploader.flush();
+      int asked = store.asked.size();
+      offer(uploader, 1, 1000);
+      uploader.flush();
+      assertThat(store.asked).hasSize(asked);
+      assertThat(store.sent(shared)).isEqualTo(1);
+    }
+  }
+
+  @Test
   void twoPacksAreSentAtOnce() throws Exception {
     Packs store = new Packs();
     store.meet = new CountDownLatch(2);
@@ -88,6 +133,8 @@ class ContentUploaderTest {
     volatile CountDownLatch hold = new CountDownLatch(0);
     volatile CountDownLatch meet = new CountDownLatch(0);
     volatile boolean waitedAlone;
+    volatile boolean fail;
+    final List<ChunkId> asked = new CopyOnWriteArrayList<>();
 
     int sent(ChunkId id) {
       return (int) packs.stream().filter(p -> p.contains(id)).count();
@@ -95,6 +142,7 @@ class ContentUploaderTest {
 
     @Override
     public Set<ChunkId> missingChunks(Collection<ChunkId> ids) {
+      asked.addAll(ids);
       Set<ChunkId> missing = new HashSet<>(ids);
       missing.removeAll(stored);
       return missing;
@@ -102,6 +150,9 @@ class ContentUploaderTest {
 
     @Override
     public void putPack(List<StoredChunk> chunks) throws IOException {
+      if (fail) {
+        throw new IOException("the store is full");
+      }
       together.accumulateAndGet(inside.incrementAndGet(), Math::max);
       try {
         entered.countDown();

@@ -41,6 +41,7 @@ class SpilledChangesTest {
   @TempDir Path dir;
   private LogStore store;
   private @Nullable Runnable beforeAppend;
+  private final List<ChunkId> asked = new ArrayList<>();
 
   @BeforeEach
   void openStore() throws IOException {
@@ -210,6 +211,22 @@ class SpilledChangesTest {
     assertThat(a.scratch()).doesNotExist();
   }
 
+  @Test
+  void aSyncAsksTheStoreOnceAboutEachChunkItSent() throws IOException {
+    Device a = new Device("a");
+    for (int i = 0; i < 300; i++) {
+      a.source.file("f" + i, "content " + (i % 200)); // 100 files share their content with others
+    }
+
+    a.sync(o -> o.withMaxChangesPerLog(50));
+
+    // Asked before each pack is sent; not again before the logs that refer to them are pushed.
+    assertThat(asked).hasSize(200).doesNotHaveDuplicates();
+    Device b = new Device("b");
+    assertThat(b.sync().applied()).isEqualTo(300);
+    assertThat(b.contents()).isEqualTo(a.contents());
+  }
+
   private List<Change> changesAfter(long cursor) throws IOException {
     List<Change> changes = new ArrayList<>();
     for (LogEntry entry : store.list("docs", cursor, 1000)) {
@@ -314,6 +331,9 @@ class SpilledChangesTest {
 
     @Override
     public Set<ChunkId> missingChunks(Collection<ChunkId> ids) throws IOException {
+      synchronized (asked) {
+        asked.addAll(ids);
+      }
       return delegate.missingChunks(ids);
     }
 

@@ -1,0 +1,105 @@
+package dev.deltasync.engine.store;
+
+/**
+ * A set of chunk ids in one {@code long[]}: 32 bytes per slot, at most three quarters of the slots
+ * used, no object per id. It grows up to {@code maxSlots} slots and then takes no more ids: {@link
+ * #add} says so, and the caller treats an id it could not add as unknown. Ids are SHA-256 values,
+ * so their first 8 bytes serve as the hash. Not thread-safe.
+ */
+public final class ChunkIdSet {
+  private static final int WORDS = ChunkId.BYTES / Long.BYTES;
+  private static final int FIRST_SLOTS = 1024;
+
+  private final int maxSlots;
+  private long[] words;
+  private boolean[] used;
+  private int size;
+
+  /**
+   * @param maxSlots the most slots the set may take (a power of two, at least 1024); it holds at
+   *     most three quarters as many ids, in {@code maxSlots} × 33 bytes
+   */
+  public ChunkIdSet(int maxSlots) {
+    if (maxSlots < FIRST_SLOTS || Integer.bitCount(maxSlots) != 1) {
+      throw new IllegalArgumentException(
+          "the most slots must be a power of two, at least " + FIRST_SLOTS + ": " + maxSlots);
+    }
+    this.maxSlots = maxSlots;
+    this.words = new long[FIRST_SLOTS * WORDS];
+    this.used = new boolean[FIRST_SLOTS];
+  }
+
+  /** The number of ids held. */
+  public int size() {
+    return size;
+  }
+
+  /**
+   * Adds {@code id}; returns false, and holds it not, when the set is full (held already: true).
+   */
+  public boolean add(ChunkId id) {
+    if (contains(id)) {
+      return true;
+    }
+    if (4L * (size + 1) > 3L * used.length) {
+      if (used.length == maxSlots) {
+        return false;
+      }
+      grow();
+    }
+    put(id);
+    return true;
+  }
+
+  /** Whether {@code id} is held. */
+  public boolean contains(ChunkId id) {
+    int mask = used.length - 1;
+    for (int slot = (int) id.word(0) & mask; used[slot]; slot = (slot + 1) & mask) {
+      if (holds(slot, id)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void put(ChunkId id) {
+    int mask = used.length - 1;
+    int slot = (int) id.word(0) & mask;
+    while (used[slot]) {
+      slot = (slot + 1) & mask;
+    }
+    used[slot] = true;
+    for (int w = 0; w < WORDS; w++) {
+      words[slot * WORDS + w] = id.word(w);
+    }
+    size++;
+  }
+
+  private boolean holds(int slot, ChunkId id) {
+    for (int w = 0; w < WORDS; w++) {
+      if (words[slot * WORDS + w] != id.word(w)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void grow() {
+    long[] oldWords = words;
+    boolean[] oldUsed = used;
+    words = new long[oldUsed.length * 2 * WORDS];
+    used = new boolean[oldUsed.length * 2];
+    int mask = used.length - 1;
+    for (int old = 0; old < oldUsed.length; old++) {
+      if (!oldUsed[old]) {
+        continue;
+      }
+      int slot = (int) oldWords[old * WORDS] & mask;
+      while (used[slot]) {
+        slot = (slot + 1) & mask;
+      }
+      used[slot] = true;
+      System.arraycopy(oldWords, old * WORDS, words, slot * WORDS, WORDS);
+    }
+  }
+}
