@@ -30,11 +30,12 @@ import org.jspecify.annotations.Nullable;
  * the transfer of the next (a directory store writes one pack at a time under its lock; only the
  * checks overlap there). At most {@link #IN_FLIGHT} packs are on their way: memory holds the pack
  * being filled and those, each up to {@code PACK_BYTES} plus one chunk (~48 MiB at most), and the
- * store's encoding of the packs being sent. A chunk offered again while a pack that holds it is on
- * its way is not added again; one offered after that pack was stored is found in the store by
- * {@link LogStore#missingChunks}: a chunk is sent once. The ids of the chunks of every pack that
- * was stored are remembered ({@link #stored}, up to {@link #MAX_REMEMBERED_SLOTS}), so that the
- * sync need not ask the store about them again before it pushes the logs that refer to them.
+ * store's encoding of the packs being sent. The ids of the chunks of every pack that was stored are
+ * remembered ({@link #stored}, in a set of at most {@link #rememberedSlots} slots), so that the
+ * sync need not ask the store about them again before it pushes the logs that refer to them. A
+ * chunk offered again while a pack that holds it is on its way, or after that pack was stored, is
+ * not added again (once the set is full, the store's {@link LogStore#missingChunks} finds it): a
+ * chunk is sent once.
  *
  * <p>Called from the sync's thread only; the store (thread-safe, {@link LogStore}) is used by the
  * sending threads only between {@link #offer} and the end of {@link #flush}, when the sync's thread
@@ -48,8 +49,8 @@ final class ContentUploader implements AutoCloseable {
   static final int CLOSE_WAIT_SECONDS = 10;
 
   /**
-   * Slots of the set of stored chunk ids: 8 MiB at most, for up to 196,608 ids (chunks of more are
-   * asked about again).
+   * The most slots of the set of stored chunk ids: 2^18, 8.25 MiB for up to 196,608 ids (the chunks
+   * of more are asked about again); fewer in a small heap ({@link #rememberedSlots}).
    */
   static final int MAX_REMEMBERED_SLOTS = 1 << 18;
 
@@ -57,7 +58,8 @@ final class ContentUploader implements AutoCloseable {
   private final SyncProgress progress;
   private final Deque<Future<Long>> inFlight = new ArrayDeque<>();
   private final Deque<Set<ChunkId>> inFlightIds = new ArrayDeque<>();
-  private final ChunkIdSet stored = new ChunkIdSet(MAX_REMEMBERED_SLOTS);
+  private final ChunkIdSet stored =
+      new ChunkIdSet(rememberedSlots(Runtime.getRuntime().maxMemory()));
   private @Nullable ExecutorService sender;
   private Map<ChunkId, byte[]> pending = new LinkedHashMap<>();
   private int pendingBytes;
@@ -91,6 +93,16 @@ final class ContentUploader implements AutoCloseable {
     while (!inFlight.isEmpty()) {
       awaitOldest();
     }
+  }
+
+  /**
+   * The most slots of the set of stored chunk ids for a heap of {@code maxHeap} bytes: {@link
+   * #MAX_REMEMBERED_SLOTS}, or fewer, so that the set (33 bytes per slot, half as much again while
+   * it grows) takes at most a 64th of the heap; 1024 at least.
+   */
+  static int rememberedSlots(long maxHeap) {
+    long fit = Long.highestOneBit(Math.max(1, maxHeap / 64 / (33 + 33 / 2)));
+    return (int) Math.max(1024, Math.min(MAX_REMEMBERED_SLOTS, fit));
   }
 
   long bytesUp() {

@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * new items holds none of them in memory; writes belong in a {@link SnapshotStore#inTransaction}.
  */
 final class LocalChanges {
-  /** Receives changes from {@link #forEachInSendingOrder}. */
+  /** Receives changes from {@link #forEachInSendingOrder} and {@link #forEachSent}. */
   @FunctionalInterface
   interface Visitor {
     void visit(Pending pending) throws IOException;

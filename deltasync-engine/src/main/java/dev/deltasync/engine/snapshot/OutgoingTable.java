@@ -20,14 +20,14 @@ public final class OutgoingTable {
   /**
    * The condition on outgoing rows of {@link #inSentOrder}, with the first place as its parameter.
    */
-  static final String SENT = "out_seq >= ? AND out_seq IS NOT NULL";
+  static final String FROM_PLACE = "out_seq >= ? AND out_seq IS NOT NULL";
 
   /**
    * The item ids of the changes {@link #inSentOrder} gives, in a query with two parameters: the
    * first place and the limit.
    */
   static final String SENT_IDS =
-      "SELECT item_id, out_seq FROM outgoing WHERE " + SENT + " ORDER BY out_seq LIMIT ?";
+      "SELECT item_id, out_seq FROM outgoing WHERE " + FROM_PLACE + " ORDER BY out_seq LIMIT ?";
 
   private final Sql sql;
 
@@ -158,7 +158,8 @@ public final class OutgoingTable {
   public List<Change> inSentOrder(long from, int limit) throws IOException {
     try {
       PreparedStatement query =
-          sql.prepare("SELECT change FROM outgoing WHERE " + SENT + " ORDER BY out_seq LIMIT ?");
+          sql.prepare(
+              "SELECT change FROM outgoing WHERE " + FROM_PLACE + " ORDER BY out_seq LIMIT ?");
       query.setLong(1, from);
       query.setInt(2, limit);
       List<Change> changes = new ArrayList<>();

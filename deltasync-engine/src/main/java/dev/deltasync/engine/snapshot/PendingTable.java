@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
  * The local changes of a sync, kept in its {@link Scratch} database rather than on the heap: per
  * item id, the item as the store has it and as it is here, and which change leaves its item at
  * which path key. The engine's {@code LocalChanges} says what the rows mean; this class only keeps
- * them.
+ * them (and finds those of a sent log through the {@link OutgoingTable}, which it reads).
  */
 public final class PendingTable {
   private static final String COLUMNS =
@@ -31,7 +31,7 @@ public final class PendingTable {
           + ", "
           + EntryColumns.placeholders()
           + ")";
-  private static final String SENT =
+  private static final String OF_SENT =
       "SELECT p.item_id, "
           + COLUMNS
           + " FROM ("
@@ -54,7 +54,7 @@ public final class PendingTable {
   /** One local change: either side may be null, not both. */
   public record Row(@Nullable SnapshotEntry before, @Nullable SnapshotEntry after) {}
 
-  /** Receives rows from {@link #forEachInOrder}. */
+  /** Receives rows from {@link #forEachInOrder} and {@link #forEachSent}. */
   @FunctionalInterface
   public interface Visitor {
     void visit(String itemId, Row row) throws IOException;
@@ -170,7 +170,7 @@ public final class PendingTable {
    */
   public void forEachSent(long from, int limit, Visitor visitor) throws IOException {
     try {
-      PreparedStatement query = sql.prepare(SENT);
+      PreparedStatement query = sql.prepare(OF_SENT);
       query.setLong(1, from);
       query.setInt(2, limit);
       try (ResultSet result = query.executeQuery()) {

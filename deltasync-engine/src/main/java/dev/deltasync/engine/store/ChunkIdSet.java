@@ -1,14 +1,19 @@
 package dev.deltasync.engine.store;
 
 /**
- * A set of chunk ids in one {@code long[]}: 32 bytes per slot, at most three quarters of the slots
- * used, no object per id. It grows up to {@code maxSlots} slots and then takes no more ids: {@link
- * #add} says so, and the caller treats an id it could not add as unknown. Ids are SHA-256 values,
- * so their first 8 bytes serve as the hash. Not thread-safe.
+ * A set of chunk ids in one {@code long[]} and one {@code boolean[]}: 33 bytes per slot, at most
+ * three quarters of the slots used, no object per id. It grows up to {@code maxSlots} slots and
+ * then takes no more ids: {@link #add} says so, and the caller treats an id it could not add as
+ * unknown. Ids are SHA-256 values, so the low bits of their first 8 bytes serve as the hash. For
+ * the engine's own use (in the store package only because it reads the ids' bytes). Not
+ * thread-safe.
  */
 public final class ChunkIdSet {
   private static final int WORDS = ChunkId.BYTES / Long.BYTES;
   private static final int FIRST_SLOTS = 1024;
+
+  /** The most slots any set may have: its {@code long[]} indexes stay within an int. */
+  public static final int MAX_SLOTS = 1 << 26;
 
   private final int maxSlots;
   private long[] words;
@@ -16,13 +21,19 @@ public final class ChunkIdSet {
   private int size;
 
   /**
-   * @param maxSlots the most slots the set may take (a power of two, at least 1024); it holds at
-   *     most three quarters as many ids, in {@code maxSlots} × 33 bytes
+   * @param maxSlots the most slots the set may take (a power of two from 1024 to {@link
+   *     #MAX_SLOTS}); it holds at most three quarters as many ids, in {@code maxSlots} × 33 bytes
+   *     (and, while it grows to them, half as many again)
    */
   public ChunkIdSet(int maxSlots) {
-    if (maxSlots < FIRST_SLOTS || Integer.bitCount(maxSlots) != 1) {
+    if (maxSlots < FIRST_SLOTS || maxSlots > MAX_SLOTS || Integer.bitCount(maxSlots) != 1) {
       throw new IllegalArgumentException(
-          "the most slots must be a power of two, at least " + FIRST_SLOTS + ": " + maxSlots);
+          "the most slots must be a power of two from "
+              + FIRST_SLOTS
+              + " to "
+              + MAX_SLOTS
+              + ": "
+              + maxSlots);
     }
     this.maxSlots = maxSlots;
     this.words = new long[FIRST_SLOTS * WORDS];

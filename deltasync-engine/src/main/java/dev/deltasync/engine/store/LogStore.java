@@ -18,6 +18,9 @@ import java.util.Set;
  *   <li>Logs of a collection have sequence numbers 1, 2, 3, ... without gaps, in append order.
  *   <li>A log or chunk is visible to readers only once it is complete and durable: a crash at any
  *       moment leaves either nothing or the whole thing.
+ *   <li>A chunk, once held ({@link #putPack} returned, or {@link #missingChunks} left it out),
+ *       stays held: a sync that saw it stored does not ask again before it pushes a log that refers
+ *       to it.
  *   <li>Every method throws {@link IOException}: {@link StoreException} and its subclasses for the
  *       store's own refusals, plain {@code IOException} for failures underneath (disk, network),
  *       which a caller may retry.

@@ -99,7 +99,8 @@ CREATE INDEX scratch.scan_missing_movable ON scan_missing (version, seq) WHERE m
 CREATE TABLE scratch.outgoing (
   position   INTEGER PRIMARY KEY,
   change     BLOB NOT NULL,
-  -- the change's item (a change of each item at most): where it lands, its local change goes
+  -- the item the change is of (one change per item): once its log lands, the item's row in
+  -- pending is read and dropped by it
   item_id    TEXT NOT NULL,
   -- the path key the change leaves its item at (NULL: a delete or a record)
   target_key TEXT,

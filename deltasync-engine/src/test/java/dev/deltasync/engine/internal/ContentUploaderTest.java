@@ -111,6 +111,21 @@ class ContentUploaderTest {
   }
 
   @Test
+  void theSetOfStoredIdsTakesAtMostA64thOfTheHeap() {
+    assertThat(ContentUploader.rememberedSlots(384L << 20)).isEqualTo(1 << 16); // 2.1 MiB
+    assertThat(ContentUploader.rememberedSlots(4L << 30))
+        .isEqualTo(ContentUploader.MAX_REMEMBERED_SLOTS);
+    assertThat(ContentUploader.rememberedSlots(1L << 20)).as("the least").isEqualTo(1024);
+    for (long heap : new long[] {64L << 20, 384L << 20, 1L << 30, 8L << 30}) {
+      int slots = ContentUploader.rememberedSlots(heap);
+      assertThat(Integer.bitCount(slots)).isEqualTo(1);
+      assertThat(slots * 49L)
+          .as("bytes while it grows, heap %d", heap)
+          .isLessThanOrEqualTo(heap / 64);
+    }
+  }
+
+  @Test
   void twoPacksAreSentAtOnce() throws Exception {
     Packs store = new Packs();
     store.meet = new CountDownLatch(2);

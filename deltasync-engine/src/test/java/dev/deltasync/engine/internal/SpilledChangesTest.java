@@ -3,6 +3,10 @@ package dev.deltasync.engine.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.deltasync.engine.ForwardingScanContext;
+import dev.deltasync.engine.ForwardingSource;
+import dev.deltasync.engine.ScanContext;
+import dev.deltasync.engine.Source;
 import dev.deltasync.engine.SyncException;
 import dev.deltasync.engine.SyncOperation;
 import dev.deltasync.engine.SyncOptions;
@@ -19,6 +23,7 @@ import dev.deltasync.format.ChangeLogReader;
 import dev.deltasync.format.v1.Change;
 import dev.deltasync.format.v1.ChangeType;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -227,6 +232,20 @@ class SpilledChangesTest {
     assertThat(b.contents()).isEqualTo(a.contents());
   }
 
+  @Test
+  void noLogIsPushedWhileTheStoreLacksAChunkItRefersTo() throws IOException {
+    Device a = new Device("a");
+    a.source.file("kept.txt", "kept");
+    a.source.file("forgotten.txt", "never offered");
+    a.forget = ChunkId.sha256("never offered".getBytes(StandardCharsets.UTF_8));
+
+    assertThatThrownBy(a::sync)
+        .isInstanceOf(SyncException.class)
+        .hasMessageContaining("lacks 1 chunks")
+        .hasMessageContaining(a.forget.toHex());
+    assertThat(store.head("docs")).isZero();
+  }
+
   private List<Change> changesAfter(long cursor) throws IOException {
     List<Change> changes = new ArrayList<>();
     for (LogEntry entry : store.list("docs", cursor, 1000)) {
@@ -239,6 +258,10 @@ class SpilledChangesTest {
   private final class Device {
     final String name;
     final MemorySource source = new MemorySource();
+
+    /** Content the source finds but does not offer to the sync (null: none). */
+    @Nullable ChunkId forget;
+
     final Path db;
     private int ids;
     private @Nullable SnapshotStore open;
@@ -256,12 +279,34 @@ class SpilledChangesTest {
       try (SnapshotStore snapshot = SnapshotStore.open(db)) {
         open = snapshot;
         SyncOptions options =
-            SyncOptions.of("alice", name, "docs", source, snapshot, store)
+            SyncOptions.of("alice", name, "docs", forgetful(), snapshot, store)
                 .withNewIds(() -> name + "-" + ids++);
         return new SyncOperation(tweak.apply(options)).execute();
       } finally {
         open = null;
       }
+    }
+
+    private Source forgetful() {
+      ChunkId forgotten = forget;
+      if (forgotten == null) {
+        return source;
+      }
+      return new ForwardingSource(source) {
+        @Override
+        public void scan(ScanContext context) throws IOException {
+          delegate()
+              .scan(
+                  new ForwardingScanContext(context) {
+                    @Override
+                    public void content(ChunkId id, ByteBuffer data) throws IOException {
+                      if (!id.equals(forgotten)) {
+                        super.content(id, data);
+                      }
+                    }
+                  });
+        }
+      };
     }
 
     /** The rows of local changes and of the working state in the scratch of a running sync. */

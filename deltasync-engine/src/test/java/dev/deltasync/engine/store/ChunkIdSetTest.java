@@ -81,8 +81,10 @@ class ChunkIdSetTest {
   }
 
   @Test
-  void theMostSlotsArePowersOfTwoFrom1024() {
+  void theMostSlotsArePowersOfTwoFrom1024ToTheLimit() {
     assertThatThrownBy(() -> new ChunkIdSet(512)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ChunkIdSet(ChunkIdSet.MAX_SLOTS * 2))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new ChunkIdSet(3000))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("power of two");
