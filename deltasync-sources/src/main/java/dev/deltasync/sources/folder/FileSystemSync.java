@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -61,7 +62,12 @@ interface FileSystemSync extends AutoCloseable {
    * written.
    */
   static FileSystemSync of(Path dir) {
-    return "1".equals(System.getenv(FSYNC_EACH)) ? NONE : SyncFs.open(dir);
+    return of(dir, System::getenv);
+  }
+
+  /** {@link #of(Path)} with the environment variables {@code env} gives. */
+  static FileSystemSync of(Path dir, Function<String, @Nullable String> env) {
+    return "1".equals(env.apply(FSYNC_EACH)) ? NONE : SyncFs.open(dir);
   }
 
   /**

@@ -57,6 +57,19 @@ class FileSystemSyncTest {
   }
 
   @Test
+  void deltasyncFsyncEachSetTo1FsyncsEachFileWhereSyncfsCouldBeUsed() throws IOException {
+    try (FileSystemSync usual = FileSystemSync.of(dir, name -> null)) {
+      assumeTrue(usual instanceof FileSystemSync.SyncFs, "syncfs is not used here");
+    }
+    assertThat(FileSystemSync.of(dir, name -> name.equals("DELTASYNC_FSYNC_EACH") ? "1" : null))
+        .isSameAs(FileSystemSync.NONE);
+    try (FileSystemSync other =
+        FileSystemSync.of(dir, name -> name.equals("DELTASYNC_FSYNC_EACH") ? "0" : null)) {
+      assertThat(other).as("only 1 turns it on").isInstanceOf(FileSystemSync.SyncFs.class);
+    }
+  }
+
+  @Test
   void aDirectoryOnAnotherFileSystemIsNotCovered() throws IOException {
     Path shm = Path.of("/dev/shm");
     assumeTrue(Files.isDirectory(shm) && Files.isWritable(shm), "no /dev/shm here");
