@@ -151,13 +151,7 @@ public final class PendingTable {
   public void forEachInOrder(Visitor visitor) throws IOException {
     try (PreparedStatement query = sql.connection.prepareStatement(IN_ORDER);
         ResultSet result = query.executeQuery()) {
-      while (result.next()) {
-        visitor.visit(
-            result.getString(1),
-            new Row(
-                EntryColumns.read(result, 2, sql),
-                EntryColumns.read(result, 2 + EntryColumns.COUNT, sql)));
-      }
+      visitEach(result, visitor);
     } catch (SQLException e) {
       throw sql.failure("list local changes", e);
     }
@@ -174,13 +168,7 @@ public final class PendingTable {
       query.setLong(1, from);
       query.setInt(2, limit);
       try (ResultSet result = query.executeQuery()) {
-        while (result.next()) {
-          visitor.visit(
-              result.getString(1),
-              new Row(
-                  EntryColumns.read(result, 2, sql),
-                  EntryColumns.read(result, 2 + EntryColumns.COUNT, sql)));
-        }
+        visitEach(result, visitor);
       }
     } catch (SQLException e) {
       throw sql.failure("list the local changes of a sent log", e);
@@ -204,6 +192,17 @@ public final class PendingTable {
       }
     } catch (SQLException e) {
       throw sql.failure("drop the local changes of a sent log", e);
+    }
+  }
+
+  /** Visits each row of a result whose columns are the item id and then {@link #COLUMNS}. */
+  private void visitEach(ResultSet result, Visitor visitor) throws SQLException, IOException {
+    while (result.next()) {
+      visitor.visit(
+          result.getString(1),
+          new Row(
+              EntryColumns.read(result, 2, sql),
+              EntryColumns.read(result, 2 + EntryColumns.COUNT, sql)));
     }
   }
 
