@@ -1,5 +1,5 @@
-# Shared by the scenario scripts beside it (sourced, not run): logging, a free loopback port, and
-# the work directory with its clean-up. The sourcing script sets KEEP and may set server_pid and
+# Shared by the scenario scripts beside it (sourced, not run): logging, a free loopback port, the
+# work directory with its clean-up, and rsync with its daemon. The sourcing script sets KEEP and may set server_pid and
 # rsyncd_pid (processes stopped at exit).
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -37,4 +37,36 @@ clean_up() {
   else
     rm -rf "$W"
   fi
+}
+
+# need_rsync: installs rsync with apt-get when it is missing.
+need_rsync() {
+  command -v rsync >/dev/null 2>&1 && return
+  log "installing rsync"
+  if ! apt-get install -y rsync >/dev/null 2>&1; then
+    apt-get update >/dev/null
+    apt-get install -y rsync >/dev/null
+  fi
+}
+
+# start_rsyncd NAME=PATH...: an rsync daemon on a free loopback port (config and log in W), with a
+# writable module NAME at PATH per argument; sets rport and rsyncd_pid (stopped at exit).
+start_rsyncd() {
+  local module
+  rport=$(free_port)
+  {
+    printf '%s\n' "pid file = $W/rsyncd.pid" "log file = $W/rsyncd.log" "use chroot = no" \
+      "uid = root" "gid = root" "read only = no"
+    for module in "$@"; do
+      printf '[%s]\npath = %s\n' "${module%%=*}" "${module#*=}"
+    done
+  } >"$W/rsyncd.conf"
+  log "starting the rsync daemon on port $rport"
+  rsync --daemon --no-detach --config="$W/rsyncd.conf" --port="$rport" --address=127.0.0.1 &
+  rsyncd_pid=$!
+  for _ in $(seq 100); do
+    rsync "rsync://127.0.0.1:$rport/" >/dev/null 2>&1 && return
+    sleep 0.1
+  done
+  die "the rsync daemon did not start"
 }

@@ -38,13 +38,7 @@ here=$(cd "$(dirname "$0")" && pwd -P)
 . "$here/common.sh"
 secs() { awk -v ns="$1" 'BEGIN { printf "%.2f", ns / 1e9 }'; }
 
-if ! command -v rsync >/dev/null 2>&1; then
-  log "installing rsync"
-  if ! apt-get install -y rsync >/dev/null 2>&1; then
-    apt-get update >/dev/null
-    apt-get install -y rsync >/dev/null
-  fi
-fi
+need_rsync
 command -v python3 >/dev/null 2>&1 || die "python3 is needed (file generator)"
 
 work_directory firstsync-floor
@@ -53,25 +47,8 @@ log "generating $FILES files, $TOTAL_BYTES bytes"
 python3 "$here/gen-tree.py" "$W/src" "$FILES" "$TOTAL_BYTES"
 sync -f "$W/src"
 
-rport=$(free_port)
 mkdir -p "$W/rsync-dst"
-cat >"$W/rsyncd.conf" <<EOF
-pid file = $W/rsyncd.pid
-log file = $W/rsyncd.log
-use chroot = no
-uid = root
-gid = root
-read only = no
-[dst]
-path = $W/rsync-dst
-EOF
-rsync --daemon --no-detach --config="$W/rsyncd.conf" --port="$rport" --address=127.0.0.1 &
-rsyncd_pid=$!
-for _ in $(seq 100); do
-  rsync "rsync://127.0.0.1:$rport/" >/dev/null 2>&1 && break
-  sleep 0.1
-done
-rsync "rsync://127.0.0.1:$rport/" >/dev/null || die "the rsync daemon did not start"
+start_rsyncd "dst=$W/rsync-dst"
 
 # timed NAME COMMAND...: runs COMMAND, appends "NAME nanoseconds" to $W/times.
 timed() {

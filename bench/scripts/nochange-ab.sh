@@ -30,7 +30,7 @@ root=$(cd "$here/../.." && pwd -P)
 # shellcheck source=common.sh
 . "$here/common.sh"
 secs() { awk -v ns="$1" 'BEGIN { printf "%.3f", ns / 1e9 }'; }
-command -v rsync >/dev/null 2>&1 || die "rsync is needed (apt-get install rsync)"
+need_rsync
 
 work_directory nochange-ab
 
@@ -74,19 +74,7 @@ cp -a "$W/src/." "$W/a/tree/"
 log "first sync"
 DELTASYNC_NO_AOT=1 ds 1 --home "$W/home" sync tree --quiet
 
-rport=$(free_port)
-cat >"$W/rsyncd.conf" <<EOF
-pid file = $W/rsyncd.pid
-use chroot = no
-uid = root
-gid = root
-read only = no
-[tree]
-path = $W/rsync-dst
-EOF
-rsync --daemon --no-detach --config="$W/rsyncd.conf" --port="$rport" --address=127.0.0.1 &
-rsyncd_pid=$!
-for _ in $(seq 100); do rsync "rsync://127.0.0.1:$rport/" >/dev/null 2>&1 && break; sleep 0.1; done
+start_rsyncd "tree=$W/rsync-dst"
 rsync -a "$W/src/" "rsync://127.0.0.1:$rport/tree/"
 
 timed() { # prints the wall time of the command

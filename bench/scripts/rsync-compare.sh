@@ -41,13 +41,7 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 # --- tools -------------------------------------------------------------------------------------
 
-if ! command -v rsync >/dev/null 2>&1; then
-  log "installing rsync"
-  if ! apt-get install -y rsync >/dev/null 2>&1; then
-    apt-get update >/dev/null
-    apt-get install -y rsync >/dev/null
-  fi
-fi
+need_rsync
 command -v python3 >/dev/null 2>&1 || die "python3 is needed (file generator, JSON)"
 
 # shellcheck source=/dev/null
@@ -95,28 +89,8 @@ for _ in $(seq 600); do
 done
 [ -n "$url" ] || die "the server did not start"
 
-rport=$(free_port)
 mkdir -p "$W/rsync-dst/big" "$W/rsync-dst/tree"
-cat >"$W/rsyncd.conf" <<EOF
-pid file = $W/rsyncd.pid
-log file = $W/rsyncd.log
-use chroot = no
-uid = root
-gid = root
-read only = no
-[big]
-path = $W/rsync-dst/big
-[tree]
-path = $W/rsync-dst/tree
-EOF
-log "starting the rsync daemon on port $rport"
-rsync --daemon --no-detach --config="$W/rsyncd.conf" --port="$rport" --address=127.0.0.1 &
-rsyncd_pid=$!
-for _ in $(seq 100); do
-  rsync "rsync://127.0.0.1:$rport/" >/dev/null 2>&1 && break
-  sleep 0.1
-done
-rsync "rsync://127.0.0.1:$rport/" >/dev/null || die "the rsync daemon did not start"
+start_rsyncd "big=$W/rsync-dst/big" "tree=$W/rsync-dst/tree"
 
 # --- deltasync user and devices ----------------------------------------------------------------
 
