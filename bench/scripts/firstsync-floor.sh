@@ -50,18 +50,18 @@ sync -f "$W/src"
 mkdir -p "$W/rsync-dst"
 start_rsyncd "dst=$W/rsync-dst"
 
-# timed NAME COMMAND...: runs COMMAND, appends "NAME nanoseconds" to $W/times.
+# timed NAME COMMAND...: runs COMMAND; its nanoseconds go to ns[NAME,round].
+declare -A ns
 timed() {
   local name=$1 t0 t1
   shift
   t0=$(now_ns)
   "$@"
   t1=$(now_ns)
-  echo "$name $((t1 - t0))" >>"$W/times"
+  ns[$name,$round]=$((t1 - t0))
   log "round $round: $name $(secs $((t1 - t0))) s"
 }
 
-: >"$W/times"
 for round in $(seq "$ROUNDS"); do
   # Every round writes into directories of its own, and nothing is deleted before the end: on
   # ext4 without a journal, files created soon after many were deleted are much slower to create
@@ -85,11 +85,10 @@ echo
 echo "| round | rsync | A, read | A, store | B, write | A store + B write | ratio to rsync |"
 echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 for round in $(seq "$ROUNDS"); do
-  pick() { awk -v n="$1" -v r="$round" '$1 == n && ++k[n] == r { print $2 }' "$W/times"; }
-  rs=$(pick rsync)
-  rd=$(pick read)
-  st=$(pick store)
-  wr=$(pick write)
+  rs=${ns[rsync,$round]}
+  rd=${ns[read,$round]}
+  st=${ns[store,$round]}
+  wr=${ns[write,$round]}
   echo "| $round | $(secs "$rs") | $(secs "$rd") | $(secs "$st") | $(secs "$wr") | $(secs $((st + wr))) | $(awk -v a=$((st + wr)) -v b="$rs" 'BEGIN { printf "%.2f", a / b }') |"
 done
 echo

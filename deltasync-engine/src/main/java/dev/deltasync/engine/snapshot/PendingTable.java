@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,6 +39,18 @@ public final class PendingTable {
           + " FROM ("
           + OutgoingTable.SENT_IDS
           + ") o JOIN pending p ON p.item_id = o.item_id ORDER BY o.out_seq";
+
+  /** Paths first, then the changes; each with the parameters of {@link OutgoingTable#SENT_IDS}. */
+  private static final List<String> REMOVE_SENT =
+      Stream.of("pending_paths", "pending")
+          .map(t ->
+              "DELETE FROM "
+                  + t
+                  + " WHERE item_id IN (SELECT item_id FROM ("
+                  + OutgoingTable.SENT_IDS
+                  + "))")
+          .toList();
+
   private static final String IN_ORDER =
       "SELECT p.item_id, " + COLUMNS + " FROM pending p ORDER BY p.rank, p.order_key, p.put_order";
 
@@ -181,11 +195,9 @@ public final class PendingTable {
    * not a {@link #remove} each.
    */
   public void removeSent(long from, int limit) throws IOException {
-    String ids = "SELECT item_id FROM (" + OutgoingTable.SENT_IDS + ")";
     try {
-      for (String table : new String[] {"pending_paths", "pending"}) {
-        PreparedStatement delete =
-            sql.prepare("DELETE FROM " + table + " WHERE item_id IN (" + ids + ")");
+      for (String statement : REMOVE_SENT) {
+        PreparedStatement delete = sql.prepare(statement);
         delete.setLong(1, from);
         delete.setInt(2, limit);
         delete.executeUpdate();

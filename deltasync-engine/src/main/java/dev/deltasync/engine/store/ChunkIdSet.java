@@ -49,7 +49,8 @@ public final class ChunkIdSet {
    * Adds {@code id}; returns false, and holds it not, when the set is full (held already: true).
    */
   public boolean add(ChunkId id) {
-    if (contains(id)) {
+    int slot = find(id);
+    if (used[slot]) {
       return true;
     }
     if (4L * (size + 1) > 3L * used.length) {
@@ -57,33 +58,39 @@ public final class ChunkIdSet {
         return false;
       }
       grow();
-    }
-    put(id);
-    return true;
-  }
-
-  /** Whether {@code id} is held. */
-  public boolean contains(ChunkId id) {
-    int mask = used.length - 1;
-    for (int slot = (int) id.word(0) & mask; used[slot]; slot = (slot + 1) & mask) {
-      if (holds(slot, id)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private void put(ChunkId id) {
-    int mask = used.length - 1;
-    int slot = (int) id.word(0) & mask;
-    while (used[slot]) {
-      slot = (slot + 1) & mask;
+      slot = find(id);
     }
     used[slot] = true;
     for (int w = 0; w < WORDS; w++) {
       words[slot * WORDS + w] = id.word(w);
     }
     size++;
+    return true;
+  }
+
+  /** Whether {@code id} is held. */
+  public boolean contains(ChunkId id) {
+    return used[find(id)];
+  }
+
+  /**
+   * The slot that holds {@code id}, or else the free slot its probe reaches (there is one: at most
+   * three quarters of the slots are used).
+   */
+  private int find(ChunkId id) {
+    int slot = start(id.word(0));
+    while (used[slot] && !holds(slot, id)) {
+      slot = next(slot);
+    }
+    return slot;
+  }
+
+  private int start(long firstWord) {
+    return (int) firstWord & (used.length - 1);
+  }
+
+  private int next(int slot) {
+    return (slot + 1) & (used.length - 1);
   }
 
   private boolean holds(int slot, ChunkId id) {
@@ -100,14 +107,13 @@ public final class ChunkIdSet {
     boolean[] oldUsed = used;
     words = new long[oldUsed.length * 2 * WORDS];
     used = new boolean[oldUsed.length * 2];
-    int mask = used.length - 1;
     for (int old = 0; old < oldUsed.length; old++) {
       if (!oldUsed[old]) {
         continue;
       }
-      int slot = (int) oldWords[old * WORDS] & mask;
-      while (used[slot]) {
-        slot = (slot + 1) & mask;
+      int slot = start(oldWords[old * WORDS]);
+      while (used[slot]) { // the ids are distinct: only a free slot is looked for
+        slot = next(slot);
       }
       used[slot] = true;
       System.arraycopy(oldWords, old * WORDS, words, slot * WORDS, WORDS);
